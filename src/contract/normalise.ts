@@ -1,0 +1,221 @@
+// Turns a valid contract event into the row stored in `events`: personal data hashed, free text
+// scrubbed, the fields analysts filter on lifted into columns, and the whole scrubbed payload kept.
+import type { z } from "zod";
+import type { HotlineEvent } from "./event.js";
+import type { caller } from "./fields.js";
+import { scrubText, type PersonalDataHasher } from "./personal-data.js";
+
+/** One row of the `events` table (see schemas/clickhouse/001_events.sql for each column's meaning). */
+export interface EventRow {
+  event_id: string;
+  type: HotlineEvent["type"];
+  schema_version: number;
+  occurred_at: string; // 'YYYY-MM-DD hh:mm:ss.sss' in UTC, as ClickHouse DateTime64(3,'UTC') reads it
+  source_system: string;
+  source: string;
+  ticket_id: string;
+  call_id: string;
+  channel: string;
+  request_type: string;
+  category_code: string;
+  category_path: string[];
+  category_names: string[];
+  district_code: string;
+  district_name: string;
+  street_code: string;
+  street_name: string;
+  community_code: string;
+  community_name: string;
+  lat: number | null;
+  lon: number | null;
+  urgency: string;
+  caller_key: string;
+  department_code: string;
+  department_name: string;
+  hop: number;
+  resolution: string;
+  survey_result: string;
+  deadline: string | null;
+  related_ticket_id: string;
+  queue: string;
+  agent_group: string;
+  wait_seconds: number | null;
+  talk_seconds: number | null;
+  text: string;
+  data: string;
+}
+
+type Caller = z.infer<typeof caller>;
+
+/** ClickHouse's DateTime64 text form in UTC, from an ISO instant with any offset. */
+export function toClickHouseTime(iso: string): string {
+  return new Date(iso).toISOString().replace("T", " ").replace("Z", "");
+}
+
+/** Epoch milliseconds of an ISO instant with offset. */
+export function instantMs(iso: string): number {
+  return new Date(iso).getTime();
+}
+
+function hashCaller(caller: Caller, hasher: PersonalDataHasher): { stored: Record<string, unknown>; key: string } {
+  if ("phone" in caller) {
+    const key = hasher.callerKey(caller.phone);
+    const stored: Record<string, unknown> = { caller_key: key };
+    if (caller.id_number !== undefined) stored["id_key"] = hasher.idKey(caller.id_number);
+    return { stored, key };
+  }
+  if ("caller_key" in caller) return { stored: { caller_key: caller.caller_key }, key: caller.caller_key };
+  return { stored: { anonymous: true }, key: "" };
+}
+
+const scrubOptional = (text: string | undefined) => (text === undefined ? undefined : scrubText(text));
+
+/** The payload with personal data replaced: the only form of `data` that leaves ingest. */
+function scrubPayload(event: HotlineEvent, hasher: PersonalDataHasher): { data: object; callerKey: string; text: string } {
+  switch (event.type) {
+    case "ticket.created": {
+      const { stored, key } = hashCaller(event.data.caller, hasher);
+      const location = { ...event.data.location, address: scrubOptional(event.data.location.address) };
+      const title = scrubOptional(event.data.title);
+      const text = scrubOptional(event.data.text);
+      const data = { ...event.data, caller: stored, location, title, text };
+      return { data, callerKey: key, text: [title, text].filter((t) => t !== undefined).join("\n") };
+    }
+    case "call.offered": {
+      const hashed = event.data.caller === undefined ? undefined : hashCaller(event.data.caller, hasher);
+      return { data: { ...event.data, caller: hashed?.stored }, callerKey: hashed?.key ?? "", text: "" };
+    }
+    case "ticket.returned":
+    case "ticket.extended":
+    case "ticket.reopened": {
+      const reason = scrubText(event.data.reason);
+      return { data: { ...event.data, reason }, callerKey: "", text: reason };
+    }
+    case "ticket.supervised": {
+      const reason = scrubText(event.data.reason);
+      return { data: { ...event.data, by: scrubText(event.data.by), reason }, callerKey: "", text: reason };
+    }
+    case "ticket.closed": {
+      const summary = scrubOptional(event.data.summary);
+      return { data: { ...event.data, summary }, callerKey: "", text: summary ?? "" };
+    }
+    case "ticket.callback": {
+      const comment = scrubOptional(event.data.comment);
+      return { data: { ...event.data, comment }, callerKey: "", text: comment ?? "" };
+    }
+    case "ticket.dispatched":
+    case "ticket.accepted":
+    case "ticket.responded":
+    case "ticket.merged":
+    case "call.answered":
+    case "call.abandoned":
+    case "call.ended":
+      return { data: event.data, callerKey: "", text: "" };
+    default: {
+      const unreachable: never = event;
+      throw new Error(`unhandled event type ${(unreachable as { type: string }).type}`);
+    }
+  }
+}
+
+function emptyRow(event: HotlineEvent, source: string): EventRow {
+  return {
+    event_id: event.event_id,
+    type: event.type,
+    schema_version: event.schema_version,
+    occurred_at: toClickHouseTime(event.occurred_at),
+    source_system: event.source_system,
+    source,
+    ticket_id: "ticket_id" in event ? event.ticket_id : "",
+    call_id: "call_id" in event ? event.call_id : "",
+    channel: "",
+    request_type: "",
+    category_code: "",
+    category_path: [],
+    category_names: [],
+    district_code: "",
+    district_name: "",
+    street_code: "",
+    street_name: "",
+    community_code: "",
+    community_name: "",
+    lat: null,
+    lon: null,
+    urgency: "",
+    caller_key: "",
+    department_code: "",
+    department_name: "",
+    hop: 0,
+    resolution: "",
+    survey_result: "",
+    deadline: null,
+    related_ticket_id: "",
+    queue: "",
+    agent_group: "",
+    wait_seconds: null,
+    talk_seconds: null,
+    text: "",
+    data: "",
+  };
+}
+
+/** The stored row of a valid event. `source` names where it came from (topic/partition/offset, file:line). */
+export function normalise(event: HotlineEvent, source: string, hasher: PersonalDataHasher): EventRow {
+  const row = emptyRow(event, source);
+  const scrubbed = scrubPayload(event, hasher);
+  row.caller_key = scrubbed.callerKey;
+  row.text = scrubbed.text;
+  row.data = JSON.stringify(scrubbed.data);
+  const d = event.data;
+  if ("department" in d && d.department !== undefined) {
+    row.department_code = d.department.code;
+    row.department_name = d.department.name;
+  }
+  if ("hop" in d) row.hop = d.hop;
+  if ("queue" in d) row.queue = d.queue;
+  if ("agent_group" in d && d.agent_group !== undefined) row.agent_group = d.agent_group;
+  if ("wait_seconds" in d) row.wait_seconds = d.wait_seconds;
+  switch (event.type) {
+    case "ticket.created": {
+      const c = event.data;
+      row.channel = c.channel;
+      row.request_type = c.request_type;
+      row.urgency = c.urgency;
+      row.category_code = c.category.code;
+      row.category_path = c.category.path.map((p) => p.code);
+      row.category_names = c.category.path.map((p) => p.name);
+      row.district_code = c.location.district.code;
+      row.district_name = c.location.district.name;
+      row.street_code = c.location.street?.code ?? "";
+      row.street_name = c.location.street?.name ?? "";
+      row.community_code = c.location.community?.code ?? "";
+      row.community_name = c.location.community?.name ?? "";
+      row.lat = c.location.lat ?? null;
+      row.lon = c.location.lon ?? null;
+      row.deadline = c.sla?.close_by === undefined ? null : toClickHouseTime(c.sla.close_by);
+      break;
+    }
+    case "ticket.dispatched":
+      row.deadline = event.data.close_by === undefined ? null : toClickHouseTime(event.data.close_by);
+      break;
+    case "ticket.extended":
+      row.deadline = toClickHouseTime(event.data.new_close_by);
+      break;
+    case "ticket.closed":
+      row.resolution = event.data.resolution;
+      break;
+    case "ticket.callback":
+      row.survey_result = event.data.result;
+      break;
+    case "ticket.merged":
+      row.related_ticket_id = event.data.into_ticket_id;
+      break;
+    case "call.ended":
+      row.talk_seconds = event.data.talk_seconds;
+      row.related_ticket_id = event.data.ticket_id ?? "";
+      break;
+    default:
+      break;
+  }
+  return row;
+}

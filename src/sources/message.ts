@@ -1,0 +1,41 @@
+// What every source yields: the raw bytes of one input and where it was read. The acknowledgement
+// travels with the batch (see Source.ack), and runs only after the store confirmed the write.
+
+export type SourcePosition =
+  | { readonly kind: "kafka"; readonly topic: string; readonly partition: number; readonly offset: number }
+  | { readonly kind: "file"; readonly file: string; readonly line: number }
+  | { readonly kind: "simulator"; readonly seed: number; readonly seq: number };
+
+export interface SourceMessage {
+  readonly bytes: Uint8Array;
+  readonly position: SourcePosition;
+}
+
+/** A finite or endless stream of raw inputs, read in batches. */
+export interface Source {
+  readonly name: string;
+  start(): Promise<void>;
+  /**
+   * Up to `maxRows` messages, waiting at most `maxWaitMs` for the first ones. Resolves `null`
+   * once a finite source is exhausted and everything before was returned.
+   */
+  next(maxRows: number, maxWaitMs: number): Promise<SourceMessage[] | null>;
+  /** Marks everything up to and including these messages as durable (Kafka: commits offsets). */
+  ack(batch: readonly SourceMessage[]): Promise<void>;
+  /** Called while the store is unavailable, so the source can pause fetching yet stay alive. */
+  idle(): Promise<void>;
+  /** Stops reading; drains what is in flight. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** The text form stored in `events.source` and `dead_letters.source`. */
+export function describePosition(position: SourcePosition): string {
+  switch (position.kind) {
+    case "kafka":
+      return `kafka:${position.topic}/${position.partition}@${position.offset}`;
+    case "file":
+      return `file:${position.file}:${position.line}`;
+    case "simulator":
+      return `sim:${position.seed}#${position.seq}`;
+  }
+}
