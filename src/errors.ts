@@ -43,14 +43,26 @@ export class SensorError extends Error {
 
 /** ClickHouse error codes that mean "the request itself is wrong": retrying cannot help. */
 const NEVER_RETRY_STORE_CODES: ReadonlySet<number> = new Set([
+  6, // CANNOT_PARSE_TEXT
+  16, // NO_SUCH_COLUMN_IN_TABLE
   27, // CANNOT_PARSE_INPUT_ASSERTION_FAILED
+  41, // CANNOT_PARSE_DATETIME
+  43, // ILLEGAL_TYPE_OF_ARGUMENT
+  46, // UNKNOWN_FUNCTION
+  47, // UNKNOWN_IDENTIFIER
   53, // TYPE_MISMATCH
+  57, // TABLE_ALREADY_EXISTS
   60, // UNKNOWN_TABLE
   62, // SYNTAX_ERROR
-  16, // NO_SUCH_COLUMN_IN_TABLE
-  47, // UNKNOWN_IDENTIFIER
+  72, // CANNOT_PARSE_NUMBER
+  81, // UNKNOWN_DATABASE
   117, // INCORRECT_DATA
+  164, // READONLY
+  215, // NOT_AN_AGGREGATE
   456, // UNKNOWN_QUERY_PARAMETER
+  457, // BAD_QUERY_PARAMETER
+  497, // ACCESS_DENIED
+  516, // AUTHENTICATION_FAILED
 ]);
 
 /** Classifies a ClickHouse error by its numeric code: rejected (never retry) or unavailable. */

@@ -24,6 +24,8 @@ export interface Source {
   ack(batch: readonly SourceMessage[]): Promise<void>;
   /** Called while the store is unavailable, so the source can pause fetching yet stay alive. */
   idle(): Promise<void>;
+  /** For /readyz: whether the upstream (the Kafka broker) is reachable. Absent means always ready. */
+  ready?(): Promise<boolean>;
   /** Stops reading; drains what is in flight. Idempotent. */
   close(): Promise<void>;
 }

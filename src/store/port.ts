@@ -24,7 +24,7 @@ export interface Store {
   /** Runs a SELECT and returns its rows, parsed from JSONEachRow. */
   query<T extends Row = Row>(sql: string, params?: QueryParams): Promise<T[]>;
   /** Inserts rows into a table in one request, synchronously (async_insert=0). */
-  insert(table: string, rows: readonly Row[], options?: InsertOptions): Promise<void>;
+  insert(table: string, rows: readonly object[], options?: InsertOptions): Promise<void>;
   /** True when the engine answers `SELECT 1`. Never throws. */
   ping(): Promise<boolean>;
   /** Releases connections (HTTP) or the session (chdb). Idempotent. */

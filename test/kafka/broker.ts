@@ -36,7 +36,8 @@ const pomPath = path.join(repoRoot, "test", "kafka", "pom.xml");
 const stampFile = ".pom.sha256";
 const readyTimeoutMs = 90_000;
 const stopTimeoutMs = 20_000;
-const logTailLines = 60;
+const logTailLines = 40;
+const logErrorLines = 10;
 
 /**
  * Returns a folder holding Kafka's jars, resolving them with Maven when it is missing or empty.
@@ -109,9 +110,10 @@ export async function startKafkaBroker(options: StartKafkaBrokerOptions = {}): P
   if (!existsSync(path.join(logDir, "meta.properties"))) {
     const format = [...jvmBase, "kafka.tools.StorageTool", "format"];
     format.push("--cluster-id", newClusterId(), "--config", serverProperties);
+    const logStart = await sizeOf(logFile);
     const code = await exitOf(launch(java, ["-Xmx256m", ...format], dataDir, logFile));
     if (code !== 0) {
-      throw new Error(`kafka-storage format exited with ${code}\n${await logTail(logFile)}`);
+      throw new Error(`kafka-storage format exited with ${code}; ${logFile}:\n${await logExcerpt(logFile, logStart)}`);
     }
   }
 
@@ -120,10 +122,11 @@ export async function startKafkaBroker(options: StartKafkaBrokerOptions = {}): P
 
   const start = async (): Promise<void> => {
     if (child !== undefined && isRunning(child)) return;
+    const logStart = await sizeOf(logFile);
     const started = launch(java, brokerArgs, dataDir, logFile);
     child = started;
     try {
-      await waitUntilReady(started, brokerPort, bootstrapServers, logFile);
+      await waitUntilReady(started, brokerPort, bootstrapServers, logFile, logStart);
     } catch (error) {
       await terminate(started);
       throw error;
@@ -306,10 +309,16 @@ async function terminate(child: ChildProcess): Promise<void> {
   }
 }
 
-async function waitUntilReady(child: ChildProcess, port: number, bootstrap: string, logFile: string): Promise<void> {
+async function waitUntilReady(
+  child: ChildProcess,
+  port: number,
+  bootstrap: string,
+  logFile: string,
+  logStart: number,
+): Promise<void> {
   const deadline = Date.now() + readyTimeoutMs;
   const fail = async (why: string): Promise<never> => {
-    throw new Error(`Kafka broker at ${bootstrap} ${why}; last lines of ${logFile}:\n${await logTail(logFile)}`);
+    throw new Error(`Kafka broker at ${bootstrap} ${why}; ${logFile}:\n${await logExcerpt(logFile, logStart)}`);
   };
   const checkAlive = async (): Promise<void> => {
     if (!isRunning(child)) await fail(`exited with code ${child.exitCode ?? child.signalCode} while starting`);
@@ -439,9 +448,26 @@ async function resolveJars(outputDir: string): Promise<void> {
   if (!(await hasJars(outputDir))) throw new Error(`mvn put no jars in ${outputDir}`);
 }
 
-async function logTail(file: string): Promise<string> {
-  const size = await stat(file).then((s) => s.size, () => 0);
-  if (size === 0) return "(empty)";
-  const text = await readFile(file, "utf8");
-  return text.split("\n").slice(-logTailLines).join("\n");
+function sizeOf(file: string): Promise<number> {
+  return stat(file).then(
+    (s) => s.size,
+    () => 0,
+  );
+}
+
+/** The first ERROR lines and the last lines written since byte `from` (one launch's output). */
+async function logExcerpt(file: string, from: number): Promise<string> {
+  const text = (await readFile(file).catch(() => Buffer.alloc(0))).subarray(from).toString("utf8");
+  const lines = text.trimEnd().split("\n");
+  if (text.trim() === "") return "(no output)";
+  const errors: string[] = [];
+  lines.forEach((line, i) => {
+    if (errors.length >= logErrorLines || !/\] (ERROR|FATAL) /.test(line)) return;
+    errors.push(line);
+    const next = lines[i + 1]; // the exception under the message, if any
+    if (next !== undefined && !next.startsWith("[")) errors.push(`  ${next}`);
+  });
+  const tail = lines.slice(-logTailLines);
+  const head = errors.length > 0 ? `first errors:\n${errors.join("\n")}\n\nlast lines:\n` : "";
+  return `${head}${tail.join("\n")}`;
 }

@@ -1,0 +1,20 @@
+// `hotline-sensor replay <file|->`: a finite NDJSON stream into the configured store, with progress
+// on the terminal; resolves once everything is durable and prints a summary.
+import type { Config } from "../config.js";
+import type { PipelineProgress } from "../pipeline/pipeline.js";
+import { createNdjsonSource } from "../sources/ndjson.js";
+import type { Logger } from "../telemetry/log.js";
+import { openWorkerParts, runPipeline } from "./worker.js";
+import { createProgressReporter } from "./progress.js";
+
+export async function replayCommand(config: Config, logger: Logger, file: string): Promise<PipelineProgress> {
+  const parts = await openWorkerParts(config, logger);
+  const reporter = createProgressReporter(process.stderr, "replay");
+  try {
+    const progress = await runPipeline(parts, { source: createNdjsonSource({ file }), onBatch: reporter.update });
+    reporter.done(progress);
+    return progress;
+  } finally {
+    await parts.store.close();
+  }
+}

@@ -1,0 +1,47 @@
+// `hotline-sensor run`: the worker. Kafka → ClickHouse when configured; otherwise the embedded
+// default: the simulated city, in real time (sped up), into chdb under the data folder.
+import type { Config } from "../config.js";
+import { buildApp } from "../http/app.js";
+import { createKafkaDeadLetterSink } from "../sources/kafka/dead-letters.js";
+import { createKafkaSource } from "../sources/kafka/consumer.js";
+import type { Source } from "../sources/message.js";
+import { createSimulatorSource } from "../sources/simulator/index.js";
+import type { Logger } from "../telemetry/log.js";
+import { migrationsApplied } from "../wiring.js";
+import { openWorkerParts, runPipeline, type WorkerParts } from "./worker.js";
+
+export async function runCommand(config: Config, logger: Logger): Promise<void> {
+  const parts = await openWorkerParts(config, logger);
+  const source = chooseSource(parts);
+  const sink = config.kafka === undefined ? undefined : createKafkaDeadLetterSink(config.kafka);
+  const app = buildApp({
+    registry: parts.registry,
+    readiness: [
+      { name: "store", check: () => parts.store.ping() },
+      { name: "migrations", check: () => migrationsApplied(parts.store, config) },
+      { name: "source", check: async () => (source.ready === undefined ? true : source.ready()) },
+    ],
+  });
+  try {
+    const address = await app.listen({ host: config.http.host, port: config.http.port });
+    logger.info({ address, source: source.name, store: parts.store.kind, dataDir: config.clickhouse === undefined ? config.dataDir : undefined }, "worker started");
+    await sink?.start();
+    const progress = await runPipeline(parts, { source, deadLetterSink: sink });
+    logger.info({ progress }, "worker stopped");
+  } finally {
+    await app.close();
+    await parts.store.close();
+  }
+}
+
+function chooseSource({ config, logger, metrics }: WorkerParts): Source {
+  if (config.kafka !== undefined) return createKafkaSource(config.kafka, { logger, metrics });
+  logger.info({ seed: config.simulator.seed, size: config.simulator.size, speedup: config.simulator.speedup }, "no KAFKA_BROKERS: running the simulated city");
+  return createSimulatorSource({
+    seed: config.simulator.seed,
+    size: config.simulator.size,
+    startMs: Date.now(),
+    days: Number.POSITIVE_INFINITY,
+    realtime: { speedup: config.simulator.speedup, nowMs: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+  });
+}

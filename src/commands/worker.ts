@@ -1,0 +1,78 @@
+// What `run` and `replay` share: open and migrate the store, build the pipeline around a source,
+// stop cleanly on SIGINT/SIGTERM after the batch in flight is durable, and close everything.
+import { Registry } from "prom-client";
+import type { Config } from "../config.js";
+import { decide } from "../errors.js";
+import { createPipeline, systemClock, type PipelineProgress } from "../pipeline/pipeline.js";
+import type { DeadLetterSink } from "../pipeline/writer.js";
+import type { Source } from "../sources/message.js";
+import type { Store } from "../store/port.js";
+import type { Logger } from "../telemetry/log.js";
+import { createMetrics, type Metrics } from "../telemetry/metrics.js";
+import { applyMigrations, openHasher, openStore } from "../wiring.js";
+
+export interface WorkerParts {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly metrics: Metrics;
+  readonly store: Store;
+}
+
+/** Opens the store and applies migrations, waiting (with backoff) while ClickHouse is unreachable. */
+export async function openWorkerParts(config: Config, logger: Logger): Promise<WorkerParts> {
+  const registry = new Registry();
+  const metrics = createMetrics(registry, { processMetrics: true });
+  const store = await openStore(config);
+  for (let backoffMs = 500; ; backoffMs = Math.min(backoffMs * 2, config.storeRetryMaxMs)) {
+    try {
+      await applyMigrations(store, config, logger);
+      break;
+    } catch (error) {
+      if (decide(error) === "stop") {
+        await store.close();
+        throw error;
+      }
+      logger.warn({ err: (error as Error).message, retryInMs: backoffMs }, "store unavailable at start; retrying");
+      await systemClock.sleep(backoffMs);
+    }
+  }
+  return { config, logger, registry, metrics, store };
+}
+
+export interface RunOptions {
+  readonly source: Source;
+  readonly deadLetterSink?: (DeadLetterSink & { close(): Promise<void> }) | undefined;
+  readonly onBatch?: ((progress: PipelineProgress) => void) | undefined;
+}
+
+/** Runs the pipeline until the source ends or a signal arrives; returns what was done. */
+export async function runPipeline(parts: WorkerParts, options: RunOptions): Promise<PipelineProgress> {
+  const { config, logger, metrics, store } = parts;
+  const hasher = await openHasher(config, logger);
+  const pipeline = createPipeline(
+    { source: options.source, store, hasher, metrics, logger, clock: systemClock, deadLetterSink: options.deadLetterSink, onBatch: options.onBatch },
+    {
+      batchMaxRows: config.batch.maxRows,
+      batchMaxWaitMs: config.batch.maxWaitMs,
+      limits: { maxEventBytes: config.ingest.maxEventBytes, maxFutureSkewMs: config.ingest.maxFutureSkewMs, earliestEventMs: Date.UTC(2000, 0, 1) },
+      storeRetryMaxMs: config.storeRetryMaxMs,
+      killBeforeCommitAfterBatches: config.failpoints.killBeforeCommitAfterBatches,
+    },
+  );
+  const onSignal = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, "stopping after the batch in flight is durable");
+    pipeline.stop();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    await options.source.start();
+    return await pipeline.run();
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await options.source.close();
+    await options.deadLetterSink?.close();
+  }
+}

@@ -1,0 +1,196 @@
+// Configuration: read from the environment in this one place, validated strictly (errors name the
+// variable and what is wrong), frozen and passed down. Nothing else reads process.env.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { SensorError } from "./errors.js";
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const nonEmpty = z.string().trim().min(1);
+const timeZone = nonEmpty.refine(isTimeZone, "must be an IANA time zone such as Asia/Shanghai");
+
+/** Every environment variable the worker reads, with its default. The README's table mirrors this. */
+export const envSchema = z.strictObject({
+  HOTLINE_DATA_DIR: nonEmpty.default("./data"),
+  HOTLINE_TIMEZONE: timeZone.default("Asia/Shanghai"),
+  HOTLINE_CALLER_HASH_KEY: nonEmpty.min(16, "must be at least 16 characters").optional(),
+  HOTLINE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  HOTLINE_BATCH_MAX_ROWS: int(1, 1_000_000).default(10_000),
+  HOTLINE_BATCH_MAX_WAIT_MS: int(1, 600_000).default(250),
+  HOTLINE_MAX_EVENT_BYTES: int(256, 16 * 1024 * 1024).default(64 * 1024),
+  HOTLINE_MAX_FUTURE_SKEW_MS: int(0, 365 * 86_400_000).default(86_400_000),
+  HOTLINE_STORE_RETRY_MAX_MS: int(100, 600_000).default(30_000),
+  HOTLINE_HTTP_HOST: nonEmpty.default("0.0.0.0"),
+  HOTLINE_HTTP_PORT: int(0, 65_535).default(8080),
+  HOTLINE_SIM_SEED: int(0, 2 ** 31 - 1).default(12345),
+  HOTLINE_SIM_SIZE: z.enum(["small", "medium", "large"]).default("small"),
+  HOTLINE_SIM_SPEEDUP: z.coerce.number().min(0.001).max(1_000_000).default(60),
+  KAFKA_BROKERS: nonEmpty.optional(),
+  KAFKA_TOPIC: nonEmpty.default("hotline.events"),
+  KAFKA_GROUP_ID: nonEmpty.default("hotline-sensor"),
+  KAFKA_CLIENT_ID: nonEmpty.default("hotline-sensor"),
+  KAFKA_DEAD_LETTER_TOPIC: nonEmpty.default("hotline.events.dlq"),
+  KAFKA_SECURITY_PROTOCOL: z.enum(["plaintext", "ssl", "sasl_plaintext", "sasl_ssl"]).default("plaintext"),
+  KAFKA_SASL_MECHANISM: z.enum(["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]).optional(),
+  KAFKA_SASL_USERNAME: nonEmpty.optional(),
+  KAFKA_SASL_PASSWORD: nonEmpty.optional(),
+  CLICKHOUSE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  CLICKHOUSE_USER: nonEmpty.default("default"),
+  CLICKHOUSE_PASSWORD: z.string().default(""),
+  CLICKHOUSE_DATABASE: nonEmpty.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a plain identifier").default("hotline"),
+  CLICKHOUSE_REQUEST_TIMEOUT_MS: int(100, 3_600_000).default(30_000),
+  /** Test-only fault injection: SIGKILL the worker after this many batches were written, before the commit. */
+  HOTLINE_FAILPOINT_KILL_BEFORE_COMMIT: int(1, 1_000_000).optional(),
+});
+
+/** Variables whose value is a secret: they may also be given as `<NAME>_FILE`, and are never printed. */
+const SECRET_VARIABLES = ["HOTLINE_CALLER_HASH_KEY", "KAFKA_SASL_PASSWORD", "CLICKHOUSE_PASSWORD"] as const;
+
+export interface KafkaConfig {
+  readonly brokers: string;
+  readonly topic: string;
+  readonly groupId: string;
+  readonly clientId: string;
+  readonly deadLetterTopic: string;
+  /** librdkafka settings for security, passed through as they are. */
+  readonly security: Readonly<Record<string, string>>;
+}
+
+export interface ClickHouseConfig {
+  readonly url: string;
+  readonly username: string;
+  readonly password: string;
+  readonly requestTimeoutMs: number;
+}
+
+export interface Config {
+  readonly dataDir: string;
+  readonly timezone: string;
+  readonly database: string;
+  /** The HMAC key for phone and ID numbers; undefined means "generate one under dataDir" (embedded default only). */
+  readonly callerHashKey: string | undefined;
+  readonly logLevel: z.infer<typeof envSchema>["HOTLINE_LOG_LEVEL"];
+  readonly batch: { readonly maxRows: number; readonly maxWaitMs: number };
+  readonly ingest: { readonly maxEventBytes: number; readonly maxFutureSkewMs: number };
+  readonly storeRetryMaxMs: number;
+  readonly http: { readonly host: string; readonly port: number };
+  readonly simulator: { readonly seed: number; readonly size: "small" | "medium" | "large"; readonly speedup: number };
+  /** Where events come from: Kafka when KAFKA_BROKERS is set, otherwise the simulator (embedded default). */
+  readonly kafka: KafkaConfig | undefined;
+  /** Where results go: a ClickHouse server when CLICKHOUSE_URL is set, otherwise chdb under dataDir. */
+  readonly clickhouse: ClickHouseConfig | undefined;
+  readonly failpoints: { readonly killBeforeCommitAfterBatches: number | undefined };
+}
+
+export interface ConfigOverrides {
+  readonly dataDir?: string;
+}
+
+/** Reads `*_FILE` variants of secrets into their plain names; a missing file is a configuration error. */
+function resolveSecretFiles(env: Readonly<Record<string, string | undefined>>, problems: string[]): Record<string, string | undefined> {
+  const resolved: Record<string, string | undefined> = {};
+  for (const key of Object.keys(envSchema.shape)) resolved[key] = env[key];
+  for (const name of SECRET_VARIABLES) {
+    const file = env[`${name}_FILE`];
+    if (file === undefined || file === "") continue;
+    if (env[name] !== undefined) problems.push(`${name} and ${name}_FILE are both set: keep one`);
+    try {
+      resolved[name] = readFileSync(file, "utf8").trim();
+    } catch (error) {
+      problems.push(`${name}_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+  }
+  return resolved;
+}
+
+/** Validates the environment once. Throws CONFIG_INVALID naming every variable that is wrong. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>, overrides: ConfigOverrides = {}): Config {
+  const problems: string[] = [];
+  const input = resolveSecretFiles(env, problems);
+  for (const [key, value] of Object.entries(input)) if (value === "") delete input[key];
+  for (const key of Object.keys(env)) {
+    const known = key in envSchema.shape || SECRET_VARIABLES.some((name) => key === `${name}_FILE`);
+    if (key.startsWith("HOTLINE_") && !known) problems.push(`${key}: unknown variable (a typo? see the configuration table in the README)`);
+  }
+  const parsed = envSchema.safeParse(input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join(".")}: ${issue.message}`);
+  }
+  if (problems.length > 0 || !parsed.success) {
+    throw new SensorError("CONFIG_INVALID", `invalid configuration:\n  - ${problems.join("\n  - ")}`);
+  }
+  const e = parsed.data;
+  if (e.KAFKA_BROKERS !== undefined && e.HOTLINE_CALLER_HASH_KEY === undefined) {
+    throw new SensorError(
+      "CONFIG_INVALID",
+      "invalid configuration:\n  - HOTLINE_CALLER_HASH_KEY (or HOTLINE_CALLER_HASH_KEY_FILE) is required when KAFKA_BROKERS is set: every worker of a group must hash phones with the same key",
+    );
+  }
+  if (e.KAFKA_SASL_MECHANISM !== undefined && (e.KAFKA_SASL_USERNAME === undefined || e.KAFKA_SASL_PASSWORD === undefined)) {
+    throw new SensorError("CONFIG_INVALID", "invalid configuration:\n  - KAFKA_SASL_MECHANISM needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD");
+  }
+  return deepFreeze(toConfig(e, overrides));
+}
+
+function toConfig(e: z.infer<typeof envSchema>, overrides: ConfigOverrides): Config {
+  const security: Record<string, string> = { "security.protocol": e.KAFKA_SECURITY_PROTOCOL };
+  if (e.KAFKA_SASL_MECHANISM !== undefined) {
+    security["sasl.mechanisms"] = e.KAFKA_SASL_MECHANISM;
+    security["sasl.username"] = e.KAFKA_SASL_USERNAME ?? "";
+    security["sasl.password"] = e.KAFKA_SASL_PASSWORD ?? "";
+  }
+  return {
+    dataDir: path.resolve(overrides.dataDir ?? e.HOTLINE_DATA_DIR),
+    timezone: e.HOTLINE_TIMEZONE,
+    database: e.CLICKHOUSE_DATABASE,
+    callerHashKey: e.HOTLINE_CALLER_HASH_KEY,
+    logLevel: e.HOTLINE_LOG_LEVEL,
+    batch: { maxRows: e.HOTLINE_BATCH_MAX_ROWS, maxWaitMs: e.HOTLINE_BATCH_MAX_WAIT_MS },
+    ingest: { maxEventBytes: e.HOTLINE_MAX_EVENT_BYTES, maxFutureSkewMs: e.HOTLINE_MAX_FUTURE_SKEW_MS },
+    storeRetryMaxMs: e.HOTLINE_STORE_RETRY_MAX_MS,
+    http: { host: e.HOTLINE_HTTP_HOST, port: e.HOTLINE_HTTP_PORT },
+    simulator: { seed: e.HOTLINE_SIM_SEED, size: e.HOTLINE_SIM_SIZE, speedup: e.HOTLINE_SIM_SPEEDUP },
+    kafka:
+      e.KAFKA_BROKERS === undefined
+        ? undefined
+        : {
+            brokers: e.KAFKA_BROKERS,
+            topic: e.KAFKA_TOPIC,
+            groupId: e.KAFKA_GROUP_ID,
+            clientId: e.KAFKA_CLIENT_ID,
+            deadLetterTopic: e.KAFKA_DEAD_LETTER_TOPIC,
+            security,
+          },
+    clickhouse:
+      e.CLICKHOUSE_URL === undefined
+        ? undefined
+        : { url: e.CLICKHOUSE_URL, username: e.CLICKHOUSE_USER, password: e.CLICKHOUSE_PASSWORD, requestTimeoutMs: e.CLICKHOUSE_REQUEST_TIMEOUT_MS },
+    failpoints: { killBeforeCommitAfterBatches: e.HOTLINE_FAILPOINT_KILL_BEFORE_COMMIT },
+  };
+}
+
+/** The configuration as it may be logged: secrets replaced by "[redacted]". */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return JSON.parse(
+    JSON.stringify(config, (key, value: unknown) =>
+      ["callerHashKey", "password", "sasl.password"].includes(key) && value !== undefined && value !== "" ? "[redacted]" : value,
+    ),
+  ) as Record<string, unknown>;
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

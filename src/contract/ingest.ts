@@ -1,0 +1,111 @@
+// The door: raw bytes in, either a stored event row or a dead letter with a precise reason out.
+// Nothing here throws on data; every input ends as exactly one of the two.
+import { z } from "zod";
+import { hotlineEvent, isEventType, SCHEMA_VERSION, type HotlineEvent } from "./event.js";
+import { instantMs, normalise, type EventRow } from "./normalise.js";
+import { scrubText, type PersonalDataHasher } from "./personal-data.js";
+
+export const DEAD_LETTER_REASONS = [
+  "oversized",
+  "invalid_utf8",
+  "malformed_json",
+  "not_an_object",
+  "unsupported_version",
+  "unknown_type",
+  "schema_violation",
+  "timestamp_out_of_range",
+] as const;
+export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
+
+export interface Rejection {
+  readonly reasonCode: DeadLetterReason;
+  readonly reason: string;
+  readonly eventId: string;
+  readonly type: string;
+  /** The input as text, scrubbed of anything that looks like a phone or ID number, cut to a size. */
+  readonly payload: string;
+  readonly payloadBytes: number;
+}
+
+export type Ingested =
+  | { readonly kind: "event"; readonly event: HotlineEvent; readonly row: EventRow }
+  | { readonly kind: "rejected"; readonly rejection: Rejection };
+
+export interface IngestLimits {
+  readonly maxEventBytes: number;
+  /** Events further ahead of the worker's clock than this are rejected as absurd. */
+  readonly maxFutureSkewMs: number;
+  /** Events before this instant (epoch ms) are rejected as absurd. */
+  readonly earliestEventMs: number;
+}
+
+const MAX_STORED_PAYLOAD_CHARS = 16 * 1024;
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+const lossyUtf8 = new TextDecoder("utf-8");
+
+/** Decodes, parses, validates and normalises one input. `nowMs` is the worker's clock. */
+export function ingest(bytes: Uint8Array, source: string, hasher: PersonalDataHasher, limits: IngestLimits, nowMs: number): Ingested {
+  const reject = (reasonCode: DeadLetterReason, reason: string, text: string, raw?: unknown): Ingested => ({
+    kind: "rejected",
+    rejection: {
+      reasonCode,
+      reason,
+      eventId: readString(raw, "event_id"),
+      type: readString(raw, "type"),
+      payload: scrubText(text.length > MAX_STORED_PAYLOAD_CHARS ? text.slice(0, MAX_STORED_PAYLOAD_CHARS) : text),
+      payloadBytes: bytes.byteLength,
+    },
+  });
+
+  if (bytes.byteLength > limits.maxEventBytes) {
+    const head = lossyUtf8.decode(bytes.subarray(0, MAX_STORED_PAYLOAD_CHARS));
+    return reject("oversized", `event is ${bytes.byteLength} bytes, above the limit of ${limits.maxEventBytes} (HOTLINE_MAX_EVENT_BYTES)`, head);
+  }
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return reject("invalid_utf8", "input is not valid UTF-8; events must be UTF-8 encoded JSON", lossyUtf8.decode(bytes));
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return reject("malformed_json", `input is not JSON: ${(error as Error).message}`, text);
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    return reject("not_an_object", `an event must be a JSON object, got ${Array.isArray(raw) ? "an array" : raw === null ? "null" : typeof raw}`, text);
+  }
+  const version = (raw as Record<string, unknown>)["schema_version"];
+  if (version !== SCHEMA_VERSION) {
+    return reject("unsupported_version", `schema_version must be ${SCHEMA_VERSION}, got ${JSON.stringify(version) ?? "nothing"}`, text, raw);
+  }
+  const type = (raw as Record<string, unknown>)["type"];
+  if (!isEventType(type)) {
+    return reject("unknown_type", `unknown event type ${JSON.stringify(type) ?? "(missing)"}`, text, raw);
+  }
+  const parsed = hotlineEvent.safeParse(raw);
+  if (!parsed.success) return reject("schema_violation", describeIssues(parsed.error), text, raw);
+
+  const event = parsed.data;
+  const at = instantMs(event.occurred_at);
+  if (at > nowMs + limits.maxFutureSkewMs || at < limits.earliestEventMs) {
+    const bound = at < limits.earliestEventMs ? `before ${new Date(limits.earliestEventMs).toISOString()}` : `more than ${limits.maxFutureSkewMs} ms ahead of the worker clock (HOTLINE_MAX_FUTURE_SKEW_MS)`;
+    return reject("timestamp_out_of_range", `occurred_at ${event.occurred_at} is ${bound}`, text, raw);
+  }
+  return { kind: "event", event, row: normalise(event, source, hasher) };
+}
+
+function readString(raw: unknown, key: string): string {
+  if (typeof raw !== "object" || raw === null) return "";
+  const value = (raw as Record<string, unknown>)[key];
+  return typeof value === "string" ? value.slice(0, 128) : "";
+}
+
+/** One line per issue: `data.location.lat: lat and lon come together or not at all`. */
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 10)
+    .map((issue) => `${issue.path.length === 0 ? "(event)" : issue.path.join(".")}: ${issue.message}`)
+    .join("; ");
+}

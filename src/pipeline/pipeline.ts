@@ -1,0 +1,143 @@
+// The worker's one loop: read a batch from the source, turn it into rows, write them, and only then
+// acknowledge it. While the store is unavailable the loop waits with backoff and reads nothing more,
+// so consumption pauses and memory stays at one batch.
+import type { IngestLimits } from "../contract/ingest.js";
+import type { PersonalDataHasher } from "../contract/personal-data.js";
+import { decide, SensorError } from "../errors.js";
+import type { Source } from "../sources/message.js";
+import type { Store } from "../store/port.js";
+import type { Logger } from "../telemetry/log.js";
+import type { Metrics } from "../telemetry/metrics.js";
+import { prepareBatch } from "./batch.js";
+import { writeBatch, type DeadLetterSink, type WriteResult } from "./writer.js";
+
+export interface Clock {
+  nowMs(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  nowMs: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export interface PipelineOptions {
+  readonly batchMaxRows: number;
+  readonly batchMaxWaitMs: number;
+  readonly limits: IngestLimits;
+  readonly storeRetryMaxMs: number;
+  /** Test-only: SIGKILL this process after this many batches were written and before their ack. */
+  readonly killBeforeCommitAfterBatches?: number | undefined;
+}
+
+export interface PipelineDeps {
+  readonly source: Source;
+  readonly store: Store;
+  readonly hasher: PersonalDataHasher;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly deadLetterSink?: DeadLetterSink | undefined;
+  /** Called after each durable batch, e.g. for progress on a terminal. */
+  readonly onBatch?: ((progress: PipelineProgress) => void) | undefined;
+}
+
+export interface PipelineProgress {
+  inputs: number;
+  stored: number;
+  duplicates: number;
+  deadLetters: number;
+  deadLettersByReason: Record<string, number>;
+  batches: number;
+}
+
+export interface Pipeline {
+  /** Runs until the source ends (finite sources) or `stop` is called; resolves once the last batch is durable. */
+  run(): Promise<PipelineProgress>;
+  /** Asks the loop to finish the batch in flight and return. */
+  stop(): void;
+  readonly progress: Readonly<PipelineProgress>;
+}
+
+export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pipeline {
+  const { source, store, metrics, logger, clock } = deps;
+  const progress: PipelineProgress = { inputs: 0, stored: 0, duplicates: 0, deadLetters: 0, deadLettersByReason: {}, batches: 0 };
+  let stopping = false;
+  let wake: (() => void) | undefined;
+
+  async function writeWithRetry(write: () => Promise<WriteResult>): Promise<WriteResult | undefined> {
+    let backoffMs = 100;
+    for (;;) {
+      try {
+        const result = await write();
+        metrics.storeAvailable.set(1);
+        return result;
+      } catch (error) {
+        if (decide(error) === "stop") throw error;
+        metrics.storeAvailable.set(0);
+        metrics.storeRetries.inc();
+        logger.warn({ err: describe(error), retryInMs: backoffMs }, "store unavailable; consumption paused, retrying the batch");
+        if (stopping) return undefined;
+        await source.idle();
+        await Promise.race([clock.sleep(backoffMs), new Promise<void>((resolve) => (wake = resolve))]);
+        if (stopping) return undefined;
+        backoffMs = Math.min(backoffMs * 2, options.storeRetryMaxMs);
+      }
+    }
+  }
+
+  function account(result: WriteResult, inputs: number, duplicatesInBatch: number): void {
+    progress.batches += 1;
+    progress.inputs += inputs;
+    progress.stored += result.stored.length;
+    progress.duplicates += result.alreadyStoredEvents + result.alreadyStoredDeadLetters + duplicatesInBatch;
+    progress.deadLetters += result.deadLettered.length;
+    metrics.batchRows.observe(inputs);
+    metrics.eventsConsumed.inc({ source: source.name }, inputs);
+    if (result.alreadyStoredEvents + duplicatesInBatch > 0) metrics.duplicatesSkipped.inc({ kind: "event" }, result.alreadyStoredEvents + duplicatesInBatch);
+    if (result.alreadyStoredDeadLetters > 0) metrics.duplicatesSkipped.inc({ kind: "dead_letter" }, result.alreadyStoredDeadLetters);
+    let newest = 0;
+    for (const { event } of result.stored) {
+      metrics.eventsStored.inc({ type: event.type });
+      newest = Math.max(newest, Date.parse(event.occurred_at));
+    }
+    if (newest > 0) metrics.lastEventTime.set(newest / 1000);
+    for (const letter of result.deadLettered) {
+      metrics.deadLetters.inc({ reason: letter.reason_code });
+      progress.deadLettersByReason[letter.reason_code] = (progress.deadLettersByReason[letter.reason_code] ?? 0) + 1;
+      logger.warn({ source: letter.source, reason: letter.reason_code, detail: letter.reason }, "dead letter");
+    }
+  }
+
+  return {
+    progress,
+    stop() {
+      stopping = true;
+      wake?.();
+    },
+    async run() {
+      const timeWrite = (table: string, seconds: number) => metrics.storeWriteSeconds.observe({ table }, seconds);
+      while (!stopping) {
+        const messages = await source.next(options.batchMaxRows, options.batchMaxWaitMs);
+        if (messages === null) break;
+        if (messages.length === 0) continue;
+        const batch = prepareBatch(messages, deps.hasher, options.limits, clock.nowMs());
+        const result = await writeWithRetry(() => writeBatch(store, batch, deps.deadLetterSink, timeWrite));
+        if (result === undefined) break; // stopping while the store was down: nothing acked, all will be re-delivered
+        if (options.killBeforeCommitAfterBatches !== undefined && progress.batches + 1 >= options.killBeforeCommitAfterBatches) {
+          logger.warn("failpoint HOTLINE_FAILPOINT_KILL_BEFORE_COMMIT: killing the worker between write and commit");
+          process.kill(process.pid, "SIGKILL");
+        }
+        await source.ack(messages);
+        account(result, messages.length, batch.duplicatesInBatch);
+        deps.onBatch?.(progress);
+      }
+      return progress;
+    },
+  };
+}
+
+function describe(error: unknown): Record<string, unknown> {
+  if (error instanceof SensorError) return { code: error.code, storeCode: error.storeCode, message: error.message };
+  return { message: error instanceof Error ? error.message : String(error) };
+}

@@ -1,0 +1,112 @@
+// The Kafka source: one member of a consumer group (node-rdkafka). Offsets are committed by `ack`,
+// which the pipeline calls only after the batch is durable in ClickHouse; auto-commit is off.
+import Kafka from "node-rdkafka";
+import type { KafkaConfig } from "../../config.js";
+import { SensorError } from "../../errors.js";
+import type { Logger } from "../../telemetry/log.js";
+import type { Metrics } from "../../telemetry/metrics.js";
+import type { Source, SourceMessage } from "../message.js";
+
+const EMPTY = new Uint8Array(0);
+
+export function createKafkaSource(config: KafkaConfig, deps: { logger: Logger; metrics: Metrics }): Source {
+  const logger = deps.logger.child({ component: "kafka-source", topic: config.topic, group: config.groupId });
+  const consumer = new Kafka.KafkaConsumer(
+    {
+      "bootstrap.servers": config.brokers,
+      "group.id": config.groupId,
+      "client.id": config.clientId,
+      "enable.auto.commit": false,
+      "enable.partition.eof": false,
+      // A store outage pauses the loop; give it longer than librdkafka's 5 minutes before the group evicts us.
+      "max.poll.interval.ms": 900_000,
+      "socket.keepalive.enable": true,
+      ...config.security,
+    },
+    { "auto.offset.reset": "earliest" },
+  );
+  consumer.on("event.error", (error) => logger.warn({ err: error.message }, "kafka consumer error"));
+  consumer.on("rebalance", (error, assignments) =>
+    logger.info({ event: error.code === Kafka.CODES.ERRORS.ERR__ASSIGN_PARTITIONS ? "assigned" : "revoked", partitions: assignments.map((a) => a.partition) }, "rebalance"),
+  );
+  let closed = false;
+
+  function consume(maxRows: number): Promise<Kafka.Message[]> {
+    return new Promise((resolve, reject) =>
+      consumer.consume(maxRows, (error, messages) => (error ? reject(error) : resolve(messages))),
+    );
+  }
+
+  function reportLag(messages: readonly Kafka.Message[]): void {
+    const last = new Map<number, number>();
+    for (const m of messages) last.set(m.partition, Math.max(last.get(m.partition) ?? -1, m.offset));
+    for (const [partition, offset] of last) {
+      try {
+        const { highOffset } = consumer.getWatermarkOffsets(config.topic, partition);
+        deps.metrics.consumerLag.set({ topic: config.topic, partition: String(partition) }, Math.max(0, highOffset - offset - 1));
+      } catch {
+        // watermarks are cached from fetch responses and may not be known yet; the next batch reports it
+      }
+    }
+  }
+
+  return {
+    name: "kafka",
+    start() {
+      return new Promise((resolve, reject) => {
+        consumer.connect({ timeout: 30_000 }, (error) => {
+          if (error) {
+            reject(new SensorError("SOURCE_UNAVAILABLE", `cannot connect to Kafka at ${config.brokers}: ${error.message}; check KAFKA_BROKERS`, { cause: error }));
+            return;
+          }
+          consumer.subscribe([config.topic]);
+          logger.info("subscribed");
+          resolve();
+        });
+      });
+    },
+    async next(maxRows, maxWaitMs) {
+      if (closed) return null;
+      consumer.setDefaultConsumeTimeout(maxWaitMs);
+      let messages: Kafka.Message[];
+      try {
+        messages = await consume(maxRows);
+      } catch (error) {
+        logger.warn({ err: (error as Error).message }, "consume failed; retrying");
+        return [];
+      }
+      if (messages.length > 0) reportLag(messages);
+      return messages.map(
+        (m): SourceMessage => ({ bytes: m.value ?? EMPTY, position: { kind: "kafka", topic: m.topic, partition: m.partition, offset: m.offset } }),
+      );
+    },
+    async ack(batch) {
+      const next = new Map<string, { topic: string; partition: number; offset: number }>();
+      for (const { position } of batch) {
+        if (position.kind !== "kafka") continue;
+        const key = `${position.topic}/${position.partition}`;
+        const known = next.get(key);
+        if (known === undefined || known.offset <= position.offset) next.set(key, { topic: position.topic, partition: position.partition, offset: position.offset + 1 });
+      }
+      if (next.size === 0) return;
+      try {
+        consumer.commitSync([...next.values()]);
+      } catch (error) {
+        // The batch is durable already; a failed commit only means re-delivery, which the writer skips.
+        logger.warn({ err: (error as Error).message }, "offset commit failed; the batch may be re-delivered and will be skipped as already stored");
+      }
+    },
+    async idle() {},
+    async ready() {
+      return !closed && consumer.isConnected();
+    },
+    close() {
+      if (closed) return Promise.resolve();
+      closed = true;
+      return new Promise((resolve) => {
+        consumer.unsubscribe();
+        consumer.disconnect(() => resolve());
+      });
+    },
+  };
+}
