@@ -100,8 +100,10 @@ function isJsonObject(value: Json): value is JsonObject {
 const jsonText = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 /** Every generated file, in memory. */
-export function generateFiles(examples: readonly Example[] = EXAMPLES): GeneratedFile[] {
-  const schemas = generateJsonSchemas();
+export function generateFiles(
+  examples: readonly Example[] = EXAMPLES,
+  schemas: ReadonlyMap<EventType | typeof UNION, JsonObject> = generateJsonSchemas(),
+): GeneratedFile[] {
   const undocumented = EVENT_TYPES.flatMap((type) => refinementPaths(eventSchemas[type])).filter(
     (path) => !CROSS_FIELD_RULES.some((rule) => rule.at === path),
   );
@@ -204,7 +206,7 @@ function describeZodIssues(error: z.ZodError): string {
 /** Everything `--check` verifies; an empty list means the committed artefacts are current and valid. */
 export function checkContractArtifacts(root: string = REPO_ROOT, examples: readonly Example[] = EXAMPLES): string[] {
   const schemas = generateJsonSchemas();
-  return [...validateExamples(examples, schemas), ...compareWithDisk(root, generateFiles(examples))];
+  return [...validateExamples(examples, schemas), ...compareWithDisk(root, generateFiles(examples, schemas))];
 }
 
 /** Writes every generated file under `root` and removes files in the owned directories that are no longer generated. */

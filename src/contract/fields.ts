@@ -3,7 +3,10 @@
 import { z } from "zod";
 
 /** An ISO 8601 instant that carries its UTC offset (`2026-11-26T09:30:00+08:00` or `…Z`). */
-export const instant = z.iso.datetime({ offset: true });
+export const instant = z.iso.datetime({
+  offset: true,
+  error: "must be an ISO 8601 instant with its UTC offset, e.g. 2026-11-26T09:30:00+08:00",
+});
 
 const code = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, "codes use letters, digits and _ . : -");
 const name = z.string().min(1).max(200);
@@ -79,7 +82,7 @@ export const caller = z
     z.strictObject({
       anonymous: z.literal(true).meta({ description: "The caller gave no reachable identity (匿名)." }),
     }),
-  ])
+  ], { error: "caller must be exactly one of {phone[, id_number]}, {caller_key} or {anonymous: true}" })
   .meta({ description: "诉求人 caller: exactly one of a raw phone (hashed at ingest), an upstream caller_key, or anonymous." });
 
 const latitude = z.number().min(-90).max(90);
@@ -88,9 +91,9 @@ const longitude = z.number().min(-180).max(180);
 /** 区 / 街道 / 社区: where the problem is (not where the caller lives). */
 export const location = z
   .strictObject({
-    district: codeName("District (区)"),
-    street: codeName("Street / sub-district (街道/乡镇)").optional(),
-    community: codeName("Community (社区/村)").optional(),
+    district: codeName("District (区)").meta({ description: "区 district where the problem is." }),
+    street: codeName("Street / sub-district (街道/乡镇)").optional().meta({ description: "街道/乡镇 street or township, when known." }),
+    community: codeName("Community (社区/村)").optional().meta({ description: "社区/村 community or village, when known." }),
     address: z.string().max(500).optional().meta({ description: "Free-text address; scrubbed of phone and ID numbers at ingest." }),
     lat: latitude.optional().meta({ description: "Latitude, WGS-84 (convert GCJ-02 / BD-09 upstream)." }),
     lon: longitude.optional().meta({ description: "Longitude, WGS-84." }),

@@ -3,7 +3,7 @@
 import type { z } from "zod";
 import type { HotlineEvent } from "./event.js";
 import type { caller } from "./fields.js";
-import { scrubText, type PersonalDataHasher } from "./personal-data.js";
+import { isUsablePhone, scrubText, type PersonalDataHasher } from "./personal-data.js";
 
 /** One row of the `events` table (see schemas/clickhouse/001_events.sql for each column's meaning). */
 export interface EventRow {
@@ -58,6 +58,7 @@ export function instantMs(iso: string): number {
 }
 
 function hashCaller(caller: Caller, hasher: PersonalDataHasher): { stored: Record<string, unknown>; key: string } {
+  if ("phone" in caller && !isUsablePhone(caller.phone)) return { stored: { anonymous: true }, key: "" };
   if ("phone" in caller) {
     const key = hasher.callerKey(caller.phone);
     const stored: Record<string, unknown> = { caller_key: key };

@@ -87,6 +87,6 @@ export const surveyResult = z
 export const ticketCallback = z.strictObject({
   result: surveyResult,
   resolved: z.boolean().optional().meta({ description: "Whether the caller said the problem was solved (问题是否解决), when asked." }),
-  method: z.enum(["phone", "sms", "app", "other"]),
+  method: z.enum(["phone", "sms", "app", "other"]).meta({ description: "How the survey was taken (回访方式)." }),
   comment: freeText(2_000, "What the caller said; scrubbed of phone and ID numbers at ingest.").optional(),
 });
