@@ -43,6 +43,9 @@ export const envSchema = z.strictObject({
   HOTLINE_FAILPOINT_KILL_BEFORE_COMMIT: int(1, 1_000_000).optional(),
 });
 
+/** Variables with our prefixes that belong to other tools (Kafka's scripts) and may share the environment. */
+const FOREIGN_VARIABLES: ReadonlySet<string> = new Set(["KAFKA_HOME", "KAFKA_HEAP_OPTS", "KAFKA_OPTS", "KAFKA_JVM_PERFORMANCE_OPTS", "KAFKA_LOG4J_OPTS", "KAFKA_JMX_OPTS", "KAFKA_DEBUG"]);
+
 /** Variables whose value is a secret: they may also be given as `<NAME>_FILE`, and are never printed. */
 const SECRET_VARIABLES = ["HOTLINE_CALLER_HASH_KEY", "KAFKA_SASL_PASSWORD", "CLICKHOUSE_PASSWORD"] as const;
 
@@ -110,7 +113,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ov
   for (const [key, value] of Object.entries(input)) if (value === "") delete input[key];
   for (const key of Object.keys(env)) {
     const known = key in envSchema.shape || SECRET_VARIABLES.some((name) => key === `${name}_FILE`);
-    if (key.startsWith("HOTLINE_") && !known) problems.push(`${key}: unknown variable (a typo? see the configuration table in the README)`);
+    if (/^(HOTLINE|KAFKA|CLICKHOUSE)_/.test(key) && !known && !FOREIGN_VARIABLES.has(key)) {
+      problems.push(`${key}: unknown variable (a typo? see the configuration table in the README)`);
+    }
   }
   const parsed = envSchema.safeParse(input);
   if (!parsed.success) {

@@ -6,18 +6,19 @@ import path from "node:path";
 import type { Config } from "./config.js";
 import { createHasher, type PersonalDataHasher } from "./contract/personal-data.js";
 import { SensorError } from "./errors.js";
-import { openChdbStore } from "./store/chdb.js";
-import { openClickHouseStore } from "./store/clickhouse.js";
 import { migrate, pendingMigrations, repoMigrationsDir, type MigrationOptions } from "./store/migrations.js";
 import type { Store } from "./store/port.js";
 import type { Logger } from "./telemetry/log.js";
 
 /** The embedded store lives in `<dataDir>/chdb`; a ClickHouse server is used when CLICKHOUSE_URL is set. */
 export async function openStore(config: Config): Promise<Store> {
+  // Each adapter is loaded only when used: a deployment against a server never loads chdb's engine.
   if (config.clickhouse !== undefined) {
+    const { openClickHouseStore } = await import("./store/clickhouse.js");
     return openClickHouseStore({ ...config.clickhouse, database: config.database });
   }
   await mkdir(config.dataDir, { recursive: true });
+  const { openChdbStore } = await import("./store/chdb.js");
   return openChdbStore({ dataDir: path.join(config.dataDir, "chdb"), database: config.database });
 }
 

@@ -23,21 +23,19 @@ export interface WorkerParts {
 export async function openWorkerParts(config: Config, logger: Logger): Promise<WorkerParts> {
   const registry = new Registry();
   const metrics = createMetrics(registry, { processMetrics: true });
-  const store = await openStore(config);
   for (let backoffMs = 500; ; backoffMs = Math.min(backoffMs * 2, config.storeRetryMaxMs)) {
+    let store: Store | undefined;
     try {
+      store = await openStore(config);
       await applyMigrations(store, config, logger);
-      break;
+      return { config, logger, registry, metrics, store };
     } catch (error) {
-      if (decide(error) === "stop") {
-        await store.close();
-        throw error;
-      }
+      await store?.close();
+      if (decide(error) === "stop") throw error;
       logger.warn({ err: (error as Error).message, retryInMs: backoffMs }, "store unavailable at start; retrying");
       await systemClock.sleep(backoffMs);
     }
   }
-  return { config, logger, registry, metrics, store };
 }
 
 export interface RunOptions {

@@ -11,7 +11,7 @@ const examples = exampleEvents();
 
 type Input =
   | { kind: "valid"; event: RawEvent }
-  | { kind: "mutated"; event: RawEvent; path: string[]; value: unknown }
+  | { kind: "mutated"; event: RawEvent; path: readonly string[]; value: unknown }
   | { kind: "dropped"; event: RawEvent; field: string }
   | { kind: "garbage"; bytes: Uint8Array }
   | { kind: "repeat"; of: number };
