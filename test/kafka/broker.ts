@@ -186,7 +186,7 @@ function brokerConfig(brokerPort: number, controllerPort: number, logDir: string
     "auto.create.topics.enable": false,
     "min.insync.replicas": 1,
     "offsets.topic.replication.factor": 1,
-    // 50 partitions by default: creating them delays the first consumer group by seconds.
+    // Not 50: one partition is quick to create, and readiness (waitUntilReady) loads it for all groups.
     "offsets.topic.num.partitions": 1,
     "transaction.state.log.replication.factor": 1,
     "transaction.state.log.min.isr": 1,
@@ -201,9 +201,6 @@ function brokerConfig(brokerPort: number, controllerPort: number, logDir: string
     "num.recovery.threads.per.data.dir": 1,
     "log.cleaner.threads": 1,
     "log.cleaner.dedupe.buffer.size": 4 * 1024 * 1024,
-    // Faster unfencing after (re)start: the broker is ready one heartbeat after it catches up.
-    "broker.heartbeat.interval.ms": 500,
-    "broker.session.timeout.ms": 6000,
   };
 }
 
@@ -247,7 +244,8 @@ function launch(java: string, args: readonly string[], cwd: string, logFile: str
   try {
     const [command, commandArgs] = withParentDeathSignal(java, args);
     const child = spawn(command, commandArgs, { cwd, stdio: ["ignore", out, out] });
-    child.on("error", () => undefined); // surfaced through the exit code / readiness check
+    child.on("error", () => undefined); // a failed spawn is reported below; later errors via exit
+    if (child.pid === undefined) throw new Error(`cannot run ${command}: is Java installed (or JAVA_HOME set)?`);
     running.add(child);
     child.once("exit", () => running.delete(child));
     return child;
@@ -333,8 +331,30 @@ async function waitUntilReady(
   for (;;) {
     await checkAlive();
     const metadata = await fetchMetadata(bootstrap, Math.min(5_000, deadline - Date.now())).catch(() => undefined);
-    if (metadata?.brokers.some((b) => b.port === port)) return;
+    if (metadata?.brokers.some((b) => b.port === port)) break;
     await sleep(200);
+  }
+  // The first consumer group on a fresh broker creates __consumer_offsets, and its JoinGroup meets
+  // "coordinator load in progress", on which librdkafka backs off 3 s. An offset fetch answered
+  // here means the (single) offsets partition is loaded for every group.
+  const consumer = new Kafka.KafkaConsumer(
+    { "bootstrap.servers": bootstrap, "group.id": "test-broker-readiness", "log.connection.close": false },
+    {},
+  );
+  await new Promise<void>((resolve, reject) => {
+    consumer.connect({ timeout: 5_000 }, (err: LibrdKafkaError | null) => (err ? reject(new Error(err.message)) : resolve()));
+  }).catch((error: unknown) => fail(`gave no metadata to a consumer (${String(error)})`));
+  try {
+    for (;;) {
+      await checkAlive();
+      const answered = await new Promise<boolean>((resolve) => {
+        consumer.committed([{ topic: "test-broker-readiness", partition: 0 }], 2_000, (err) => resolve(!err));
+      });
+      if (answered) return;
+      await sleep(50);
+    }
+  } finally {
+    await disconnect(consumer);
   }
 }
 
@@ -405,7 +425,7 @@ async function fetchMetadata(bootstrap: string, timeoutMs: number): Promise<Meta
   }
 }
 
-function disconnect(client: Probe): Promise<void> {
+function disconnect(client: Probe | InstanceType<typeof Kafka.KafkaConsumer>): Promise<void> {
   return new Promise((resolve) => {
     if (!client.isConnected()) resolve();
     else client.disconnect(() => resolve());
