@@ -116,8 +116,13 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** Exits once stdout is flushed: a pipe would otherwise lose the end of a large query result. */
+function exitAfterFlush(code: number): void {
+  process.stdout.write("", () => process.exit(code));
+}
+
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitAfterFlush(code),
   (error: unknown) => {
     if (error instanceof UsageError || (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS"))) {
       process.stderr.write(`hotline-sensor: ${error.message}\n\n${USAGE}\n`);

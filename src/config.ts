@@ -30,6 +30,8 @@ export const envSchema = z.strictObject({
   KAFKA_GROUP_ID: nonEmpty.default("hotline-sensor"),
   KAFKA_CLIENT_ID: nonEmpty.default("hotline-sensor"),
   KAFKA_DEAD_LETTER_TOPIC: nonEmpty.default("hotline.events.dlq"),
+  KAFKA_SESSION_TIMEOUT_MS: int(1_000, 3_600_000).default(45_000),
+  KAFKA_GROUP_INSTANCE_ID: nonEmpty.optional(),
   KAFKA_SECURITY_PROTOCOL: z.enum(["plaintext", "ssl", "sasl_plaintext", "sasl_ssl"]).default("plaintext"),
   KAFKA_SASL_MECHANISM: z.enum(["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]).optional(),
   KAFKA_SASL_USERNAME: nonEmpty.optional(),
@@ -55,6 +57,10 @@ export interface KafkaConfig {
   readonly groupId: string;
   readonly clientId: string;
   readonly deadLetterTopic: string;
+  /** How long the group waits for a silent member (a crashed worker) before rebalancing its partitions. */
+  readonly sessionTimeoutMs: number;
+  /** Static membership: a restarted worker with the same id gets its partitions back without a rebalance. */
+  readonly groupInstanceId: string | undefined;
   /** librdkafka settings for security, passed through as they are. */
   readonly security: Readonly<Record<string, string>>;
 }
@@ -164,6 +170,8 @@ function toConfig(e: z.infer<typeof envSchema>, overrides: ConfigOverrides): Con
             groupId: e.KAFKA_GROUP_ID,
             clientId: e.KAFKA_CLIENT_ID,
             deadLetterTopic: e.KAFKA_DEAD_LETTER_TOPIC,
+            sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
+            groupInstanceId: e.KAFKA_GROUP_INSTANCE_ID,
             security,
           },
     clickhouse:

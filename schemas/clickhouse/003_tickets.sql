@@ -118,7 +118,7 @@ FROM
         argMaxIfMerge(created) AS c,
         argMaxIfMerge(status) AS status,
         argMaxIfMerge(department) AS dep,
-        groupUniqArrayArray(departments) AS departments,
+        arraySort(groupUniqArrayArray(departments)) AS departments,
         sum(dispatches) AS dispatches,
         sum(returns) AS returns,
         max(max_hop) AS max_hop,

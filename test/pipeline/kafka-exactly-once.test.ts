@@ -39,6 +39,8 @@ describe("Kafka → ClickHouse, exactly once", () => {
       HOTLINE_CALLER_HASH_KEY: "an-integration-test-key-0123456789",
       HOTLINE_BATCH_MAX_ROWS: "400",
       HOTLINE_BATCH_MAX_WAIT_MS: "200",
+      // a killed member is noticed after this, not librdkafka's 45 s
+      KAFKA_SESSION_TIMEOUT_MS: "6000",
       ...extra,
     });
 
@@ -89,5 +91,5 @@ describe("Kafka → ClickHouse, exactly once", () => {
     expect(await metricValue(url, "hotline_sensor_duplicates_skipped_total")).toBeGreaterThan(0);
     expect(await worker.stop()).toEqual({ code: 0, signal: null });
     expect(await snapshotOf(dataDir)).toEqual(reference);
-  });
+  }, 400_000);
 });

@@ -31,8 +31,10 @@ export function startCli(args: readonly string[], env: Record<string, string>): 
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
   let output = "";
-  const append = (chunk: Buffer) => {
-    output = (output + chunk.toString("utf8")).slice(-200_000);
+  child.stdout.setEncoding("utf8");
+  child.stderr.setEncoding("utf8");
+  const append = (chunk: string) => {
+    output = (output + chunk).slice(-200_000);
   };
   child.stdout.on("data", append);
   child.stderr.on("data", append);
@@ -73,12 +75,15 @@ export function startCli(args: readonly string[], env: Record<string, string>): 
 /** Runs a CLI command to completion; rejects with its output when it fails. */
 export async function runCli(args: readonly string[], env: Record<string, string>, stdin?: string): Promise<{ stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { cwd: ROOT, env, stdio: ["pipe", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
-  child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+  // Buffers are decoded once at the end: a multi-byte character may straddle two chunks.
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on("data", (c: Buffer) => out.push(c));
+  child.stderr.on("data", (c: Buffer) => err.push(c));
   child.stdin.end(stdin ?? "");
-  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  const stdout = Buffer.concat(out).toString("utf8");
+  const stderr = Buffer.concat(err).toString("utf8");
   if (code !== 0) throw new Error(`hotline-sensor ${args.join(" ")} exited ${code}:\n${stderr.slice(-3000)}`);
   return { stdout, stderr };
 }

@@ -21,6 +21,8 @@ export function createKafkaSource(config: KafkaConfig, deps: { logger: Logger; m
       // A store outage pauses the loop; give it longer than librdkafka's 5 minutes before the group evicts us.
       "max.poll.interval.ms": 900_000,
       "socket.keepalive.enable": true,
+      "session.timeout.ms": config.sessionTimeoutMs,
+      ...(config.groupInstanceId === undefined ? {} : { "group.instance.id": config.groupInstanceId }),
       ...config.security,
     },
     { "auto.offset.reset": "earliest" },

@@ -30,6 +30,8 @@ export const SLA_TIERS: Readonly<Record<SlaTier, SlaTerms>> = {
 export type LeafSeason = "all" | "heating" | "summer";
 
 export interface CategoryLeaf {
+  /** Position in CATEGORY_LEAVES, for array lookups. */
+  readonly index: number;
   readonly code: string;
   readonly name: string;
   /** The contract's `category` object for this leaf (shared and frozen). */
@@ -64,13 +66,13 @@ export type { UrgencyMix };
 const DIFFICULTY: Readonly<Record<SlaTier, number>> = { emergency: 0.05, utility: 0.1, general: 0.2, complex: 0.45 };
 const pad2 = (n: number) => String(n).padStart(2, "0");
 
-function buildLeaf(path: readonly { code: string; name: string }[], group: GroupSpec, spec: LeafSpec): CategoryLeaf {
+function buildLeaf(path: readonly { code: string; name: string }[], group: GroupSpec, spec: LeafSpec): Omit<CategoryLeaf, "index"> {
   const [name, weight, issue, options = {}] = spec;
   const last = path[path.length - 1];
   if (last === undefined) throw new Error("a category path is never empty");
   const tier = options.tier ?? group.tier ?? "general";
   const category: ContractCategory = Object.freeze({ code: last.code, path: path.map((p) => ({ code: p.code, name: p.name })) });
-  return Object.freeze({
+  return {
     code: last.code,
     name,
     category,
@@ -88,7 +90,7 @@ function buildLeaf(path: readonly { code: string; name: string }[], group: Group
     chronic: options.chronic ?? false,
     outdoor: group.outdoor ?? false,
     outOfScope: options.outOfScope ?? false,
-  });
+  };
 }
 
 /** Every leaf of the tree, in code order. The tree is the same for every seed. */
@@ -99,7 +101,7 @@ export const CATEGORY_LEAVES: readonly CategoryLeaf[] = Object.freeze(
       const mid = { code: `${top.code}.${pad2(g + 1)}`, name: group.name };
       return group.leaves.map((spec, l) => buildLeaf([top, mid, { code: `${mid.code}.${pad2(l + 1)}`, name: spec[0] }], group, spec));
     });
-  }),
+  }).map((leaf, index) => Object.freeze({ ...leaf, index })),
 );
 
 export function leafByCode(code: string): CategoryLeaf {

@@ -9,15 +9,35 @@ export const DAY = 24 * HOUR;
 /** China Standard Time, no daylight saving. */
 export const LOCAL_OFFSET_MS = 8 * HOUR;
 
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, "0"));
+/** `YYYY-MM-DDT` by local day number: formatting dates is the simulator's hottest path. */
+const datePrefixes = new Map<number, string>();
+
+function datePrefix(day: number): string {
+  let prefix = datePrefixes.get(day);
+  if (prefix === undefined) {
+    if (datePrefixes.size > 512) datePrefixes.clear();
+    prefix = new Date(day * DAY).toISOString().slice(0, 11);
+    datePrefixes.set(day, prefix);
+  }
+  return prefix;
+}
+
 /** `2026-11-26T09:30:00+08:00`: the local wall time with its offset, to the second. */
 export function isoLocal(ms: number): string {
-  return `${new Date(ms + LOCAL_OFFSET_MS).toISOString().slice(0, 19)}+08:00`;
+  const local = ms + LOCAL_OFFSET_MS;
+  const day = Math.floor(local / DAY);
+  const seconds = Math.floor((local - day * DAY) / SECOND);
+  const h = TWO_DIGITS[Math.floor(seconds / 3600)] ?? "00";
+  const m = TWO_DIGITS[Math.floor(seconds / 60) % 60] ?? "00";
+  const s = TWO_DIGITS[seconds % 60] ?? "00";
+  return `${datePrefix(day)}${h}:${m}:${s}+08:00`;
 }
 
 /** `20261126`, the local date, as ticket numbers carry it. */
 export function localDateKey(ms: number): string {
-  const iso = new Date(ms + LOCAL_OFFSET_MS).toISOString();
-  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}`;
+  const prefix = datePrefix(localDay(ms));
+  return `${prefix.slice(0, 4)}${prefix.slice(5, 7)}${prefix.slice(8, 10)}`;
 }
 
 /** Days since the epoch in local time (a day starts at 00:00 +08:00). */
@@ -59,9 +79,9 @@ export type SeasonName = "heating" | "summer" | "other";
 
 /** 供暖季 runs 15 November to 15 March in northern Chinese cities; summer is June to August. */
 export function seasonOf(ms: number): SeasonName {
-  const iso = new Date(ms + LOCAL_OFFSET_MS).toISOString();
-  const month = Number(iso.slice(5, 7));
-  const day = Number(iso.slice(8, 10));
+  const prefix = datePrefix(localDay(ms));
+  const month = Number(prefix.slice(5, 7));
+  const day = Number(prefix.slice(8, 10));
   if (month === 12 || month <= 2 || (month === 11 && day >= 15) || (month === 3 && day <= 15)) return "heating";
   if (month >= 6 && month <= 8) return "summer";
   return "other";
@@ -76,4 +96,25 @@ export function toOfficeHours(ms: number, rng: Rng, opensAt = 8, closesAt = 20):
   if (hour >= opensAt && hour < closesAt) return ms;
   const midnight = localMidnight(ms) + (hour >= closesAt ? DAY : 0);
   return midnight + opensAt * HOUR + rng.between(0, 90 * MINUTE);
+}
+
+/** Numbers things per local day, as `T20261126000123`; only the last few days are remembered. */
+export class DailySequence {
+  private readonly counters = new Map<string, number>();
+
+  constructor(
+    private readonly prefix: string,
+    private readonly width: number,
+  ) {}
+
+  next(ms: number): string {
+    const day = localDateKey(ms);
+    const n = (this.counters.get(day) ?? 0) + 1;
+    this.counters.set(day, n);
+    if (this.counters.size > 4) {
+      const oldest = this.counters.keys().next().value;
+      if (oldest !== undefined) this.counters.delete(oldest);
+    }
+    return `${this.prefix}${day}${String(n).padStart(this.width, "0")}`;
+  }
 }

@@ -141,7 +141,7 @@ function archetypesFor(count: number, rng: Rng): Archetype[] {
   return rng.shuffle(list);
 }
 
-interface Draft {
+interface Blueprint {
   code: string;
   name: string;
   kind: DepartmentKind;
@@ -149,8 +149,8 @@ interface Draft {
   districtCode: string | undefined;
 }
 
-function draftsOf(city: City): Draft[][] {
-  const cityLevel: Draft[] = (Object.keys(CITY_BUREAUS) as BureauKind[]).map((kind) => ({
+function blueprintsOf(city: City): Blueprint[][] {
+  const cityLevel: Blueprint[] = (Object.keys(CITY_BUREAUS) as BureauKind[]).map((kind) => ({
     code: `${city.code}.${kind}`,
     name: `${city.name}${CITY_BUREAUS[kind]}`,
     kind,
@@ -158,7 +158,7 @@ function draftsOf(city: City): Draft[][] {
     districtCode: undefined,
   }));
   const districtLevel = city.districts.flatMap((district) => districtBureaus(city, district));
-  const streetLevel: Draft[] = city.streets.map((street) => ({
+  const streetLevel: Blueprint[] = city.streets.map((street) => ({
     code: `${street.code}.street`,
     name: street.name.endsWith("街道") ? `${street.name}办事处` : `${street.name}人民政府`,
     kind: "street",
@@ -168,7 +168,7 @@ function draftsOf(city: City): Draft[][] {
   return [cityLevel, districtLevel, streetLevel];
 }
 
-function districtBureaus(city: City, district: District): Draft[] {
+function districtBureaus(city: City, district: District): Blueprint[] {
   return (Object.keys(DISTRICT_BUREAUS) as BureauKind[]).map((kind) => ({
     code: `${district.code}.${kind}`,
     name: kind === "police" ? `${city.name}公安局${district.name}分局` : `${district.name}${DISTRICT_BUREAUS[kind] ?? ""}`,
@@ -178,7 +178,7 @@ function districtBureaus(city: City, district: District): Draft[] {
   }));
 }
 
-function materialise(draft: Draft, behaviour: DepartmentBehaviour): Department {
+function materialise(draft: Blueprint, behaviour: DepartmentBehaviour): Department {
   return Object.freeze({ ...draft, ref: Object.freeze({ code: draft.code, name: draft.name }), behaviour });
 }
 
@@ -186,7 +186,7 @@ function materialise(draft: Draft, behaviour: DepartmentBehaviour): Department {
 export function buildDepartments(seed: number, city: City): DepartmentDirectory {
   const rng = Rng.stream(seed, "departments");
   const all: Department[] = [];
-  for (const group of draftsOf(city)) {
+  for (const group of blueprintsOf(city)) {
     const archetypes = archetypesFor(group.length, rng);
     group.forEach((draft, i) => all.push(materialise(draft, behaviourOf(archetypes[i] ?? "typical", rng))));
   }
@@ -200,7 +200,8 @@ export function buildDepartments(seed: number, city: City): DepartmentDirectory 
 
 class Directory implements DepartmentDirectory {
   private readonly byCode = new Map<string, Department>();
-  private readonly routes = new Map<string, readonly Department[]>();
+  /** Per street, routes by leaf index: computed once, looked up for every ticket. */
+  private readonly routes = new Map<Street, (readonly Department[] | undefined)[]>();
 
   constructor(
     private readonly city: City,
@@ -211,11 +212,15 @@ class Directory implements DepartmentDirectory {
   }
 
   route(leaf: CategoryLeaf, street: Street): readonly Department[] {
-    const key = `${leaf.code}@${street.code}`;
-    let route = this.routes.get(key);
+    let byLeaf = this.routes.get(street);
+    if (byLeaf === undefined) {
+      byLeaf = [];
+      this.routes.set(street, byLeaf);
+    }
+    let route = byLeaf[leaf.index];
     if (route === undefined) {
       route = this.computeRoute(leaf, street);
-      this.routes.set(key, route);
+      byLeaf[leaf.index] = route;
     }
     return route;
   }
