@@ -1,8 +1,10 @@
 // Writes a prepared batch so that re-delivery adds nothing: event ids and dead-letter source
 // positions already stored are filtered out (one query each per batch, never per event), then the
-// rest goes in with one insert per table. Aggregates follow from the events insert (materialized
+// rest goes in with one insert per table. The id sets are SQL literals in the request body: as
+// query parameters they would ride in the URL and exceed its limit. Aggregates follow from the events insert (materialized
 // views), so they count each event once too.
 import type { Store } from "../store/port.js";
+import { stringArrayLiteral } from "../store/sql.js";
 import type { DeadLetterRow, PreparedBatch, PreparedEvent } from "./batch.js";
 
 export interface WriteResult {
@@ -57,16 +59,14 @@ async function storedEventIds(store: Store, events: readonly PreparedEvent[]): P
   const rows = await store.query<{ event_id: string }>(
     `SELECT event_id FROM events
      WHERE occurred_at BETWEEN toDateTime64({from:String}, 3, 'UTC') AND toDateTime64({to:String}, 3, 'UTC')
-       AND event_id IN {ids:Array(String)}`,
-    { from, to, ids: events.map((e) => e.row.event_id) },
+       AND event_id IN ${stringArrayLiteral(events.map((e) => e.row.event_id))}`,
+    { from, to },
   );
   return new Set(rows.map((r) => r.event_id));
 }
 
 async function storedDeadLetterSources(store: Store, letters: readonly DeadLetterRow[]): Promise<Set<string>> {
   if (letters.length === 0) return new Set();
-  const rows = await store.query<{ source: string }>(`SELECT source FROM dead_letters WHERE source IN {sources:Array(String)}`, {
-    sources: letters.map((d) => d.source),
-  });
+  const rows = await store.query<{ source: string }>(`SELECT source FROM dead_letters WHERE source IN ${stringArrayLiteral(letters.map((d) => d.source))}`);
   return new Set(rows.map((r) => r.source));
 }

@@ -12,8 +12,9 @@ const SERVER = fileURLToPath(new URL("./server.ts", import.meta.url));
 const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const START_TIMEOUT_MS = 60_000;
 
-export async function startClickHouseHttp(dataDir: string): Promise<ClickHouseHttp> {
-  const child = spawn(process.execPath, ["--import", "tsx", SERVER, "--data", dataDir, "--port", "0"], {
+/** `port` 0 picks a free one; pass a known port to restart an endpoint where clients expect it. */
+export async function startClickHouseHttp(dataDir: string, port = 0): Promise<ClickHouseHttp> {
+  const child = spawn(process.execPath, ["--import", "tsx", SERVER, "--data", dataDir, "--port", String(port)], {
     cwd: PACKAGE_ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -27,7 +28,7 @@ export async function startClickHouseHttp(dataDir: string): Promise<ClickHouseHt
     stderr = (stderr + chunk).slice(-4000);
   });
 
-  const port = await new Promise<number>((resolve, reject) => {
+  const listening = await new Promise<number>((resolve, reject) => {
     let stdout = "";
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
@@ -51,7 +52,7 @@ export async function startClickHouseHttp(dataDir: string): Promise<ClickHouseHt
   });
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${listening}`,
     async stop(): Promise<void> {
       process.off("exit", killOnExit);
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -144,9 +144,12 @@ describe("conservation of inputs", () => {
       make({ occurred_at: "2999-01-01T00:00:00+08:00" }),
       JSON.stringify({ ...valid, event_id: "reasons-big", data: { department: { code: "d", name: "x".repeat(70 * 1024) } } }),
     ];
-    await replayLines(store, "reasons.ndjson", lines);
+    const file = "reasons 'odd' \\ name.ndjson"; // quotes and backslashes must survive the SQL literals
+    await replayLines(store, file, lines);
+    expect((await replayLines(store, file, lines)).progress.deadLetters).toBe(0);
     const rows = await store.query<{ line: number; reason_code: string; reason: string }>(
-      "SELECT line, reason_code, reason FROM dead_letters WHERE file = 'reasons.ndjson' ORDER BY line",
+      "SELECT line, reason_code, reason FROM dead_letters WHERE file = {file:String} ORDER BY line",
+      { file },
     );
     expect(rows.map((r) => r.reason_code)).toEqual([
       "malformed_json",
