@@ -57,17 +57,13 @@ function withFlags(env: NodeJS.ProcessEnv, values: { seed?: string | undefined; 
   return merged;
 }
 
-function startOf(day: string | undefined, config: Config): number {
-  if (day === undefined) {
-    const today = new Date();
-    return Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) - 8 * 3_600_000;
-  }
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new UsageError(`--start must be YYYY-MM-DD, got "${day}"`);
-  // midnight in the configured zone: find its UTC offset on that day
-  const utcMidnight = Date.parse(`${day}T00:00:00Z`);
-  const local = new Date(new Date(utcMidnight).toLocaleString("en-US", { timeZone: config.timezone }));
-  const utc = new Date(new Date(utcMidnight).toLocaleString("en-US", { timeZone: "UTC" }));
-  return utcMidnight - (local.getTime() - utc.getTime());
+/** Local midnight (in the configured zone) of `day`, or by default of the day `days` before today, so the simulation ends now. */
+function startOf(day: string | undefined, days: number, config: Config): number {
+  const date = day ?? new Date(Date.now() - days * 86_400_000).toLocaleDateString("en-CA", { timeZone: config.timezone });
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UsageError(`--start must be YYYY-MM-DD, got "${date}"`);
+  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
+  const offsetMs = Date.parse(new Date(utcMidnight).toLocaleString("en-US", { timeZone: config.timezone }) + " UTC") - utcMidnight;
+  return utcMidnight - offsetMs;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -91,8 +87,9 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     case "simulate": {
+      const days = number(values.days, "days", 1);
       const count = await simulateCommand(config, logger, {
-        simulation: { seed: config.simulator.seed, size: config.simulator.size, days: number(values.days, "days", 1), startMs: startOf(values.start, config) },
+        simulation: { seed: config.simulator.seed, size: config.simulator.size, days, startMs: startOf(values.start, days, config) },
         out: values.out ?? "-",
         kafka: values.kafka === true,
         ratePerSecond: number(values.rate, "rate", 0),

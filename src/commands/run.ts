@@ -6,13 +6,14 @@ import { createKafkaDeadLetterSink } from "../sources/kafka/dead-letters.js";
 import { createKafkaSource } from "../sources/kafka/consumer.js";
 import type { Source } from "../sources/message.js";
 import { createSimulatorSource } from "../sources/simulator/index.js";
+import { systemClock, type Clock } from "../pipeline/pipeline.js";
 import type { Logger } from "../telemetry/log.js";
 import { migrationsApplied } from "../wiring.js";
 import { openWorkerParts, runPipeline, type WorkerParts } from "./worker.js";
 
 export async function runCommand(config: Config, logger: Logger): Promise<void> {
   const parts = await openWorkerParts(config, logger);
-  const source = chooseSource(parts);
+  const { source, clock } = chooseSource(parts);
   const sink = config.kafka === undefined ? undefined : createKafkaDeadLetterSink(config.kafka);
   const app = buildApp({
     registry: parts.registry,
@@ -26,7 +27,7 @@ export async function runCommand(config: Config, logger: Logger): Promise<void> 
     const address = await app.listen({ host: config.http.host, port: config.http.port });
     logger.info({ address, source: source.name, store: parts.store.kind, dataDir: config.clickhouse === undefined ? config.dataDir : undefined }, "worker started");
     await sink?.start();
-    const progress = await runPipeline(parts, { source, deadLetterSink: sink });
+    const progress = await runPipeline(parts, { source, deadLetterSink: sink, clock });
     logger.info({ progress }, "worker stopped");
   } finally {
     await app.close();
@@ -34,14 +35,23 @@ export async function runCommand(config: Config, logger: Logger): Promise<void> 
   }
 }
 
-function chooseSource({ config, logger, metrics }: WorkerParts): Source {
-  if (config.kafka !== undefined) return createKafkaSource(config.kafka, { logger, metrics });
-  logger.info({ seed: config.simulator.seed, size: config.simulator.size, speedup: config.simulator.speedup }, "no KAFKA_BROKERS: running the simulated city");
-  return createSimulatorSource({
-    seed: config.simulator.seed,
-    size: config.simulator.size,
-    startMs: Date.now(),
+/**
+ * Kafka when configured; otherwise the simulated city, starting now and running `speedup` times
+ * faster than the wall clock. The worker then lives on the simulated clock too, so events of the
+ * sped-up city are not "in the future" and dead letters carry simulated times.
+ */
+function chooseSource({ config, logger, metrics }: WorkerParts): { source: Source; clock: Clock } {
+  if (config.kafka !== undefined) return { source: createKafkaSource(config.kafka, { logger, metrics }), clock: systemClock };
+  const { seed, size, speedup } = config.simulator;
+  logger.info({ seed, size, speedup }, "no KAFKA_BROKERS: running the simulated city");
+  const wallStart = Date.now();
+  const clock: Clock = { nowMs: () => wallStart + (Date.now() - wallStart) * speedup, sleep: systemClock.sleep };
+  const source = createSimulatorSource({
+    seed,
+    size,
+    startMs: wallStart,
     days: Number.POSITIVE_INFINITY,
-    realtime: { speedup: config.simulator.speedup, nowMs: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+    realtime: { speedup, nowMs: () => Date.now(), sleep: systemClock.sleep },
   });
+  return { source, clock };
 }

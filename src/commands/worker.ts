@@ -3,7 +3,7 @@
 import { Registry } from "prom-client";
 import type { Config } from "../config.js";
 import { decide } from "../errors.js";
-import { createPipeline, systemClock, type PipelineProgress } from "../pipeline/pipeline.js";
+import { createPipeline, systemClock, type Clock, type PipelineProgress } from "../pipeline/pipeline.js";
 import type { DeadLetterSink } from "../pipeline/writer.js";
 import type { Source } from "../sources/message.js";
 import type { Store } from "../store/port.js";
@@ -42,6 +42,8 @@ export interface RunOptions {
   readonly source: Source;
   readonly deadLetterSink?: (DeadLetterSink & { close(): Promise<void> }) | undefined;
   readonly onBatch?: ((progress: PipelineProgress) => void) | undefined;
+  /** The worker's clock; the simulated city runs on its own, sped-up one. */
+  readonly clock?: Clock | undefined;
 }
 
 /** Runs the pipeline until the source ends or a signal arrives; returns what was done. */
@@ -49,7 +51,7 @@ export async function runPipeline(parts: WorkerParts, options: RunOptions): Prom
   const { config, logger, metrics, store } = parts;
   const hasher = await openHasher(config, logger);
   const pipeline = createPipeline(
-    { source: options.source, store, hasher, metrics, logger, clock: systemClock, deadLetterSink: options.deadLetterSink, onBatch: options.onBatch },
+    { source: options.source, store, hasher, metrics, logger, clock: options.clock ?? systemClock, deadLetterSink: options.deadLetterSink, onBatch: options.onBatch },
     {
       batchMaxRows: config.batch.maxRows,
       batchMaxWaitMs: config.batch.maxWaitMs,

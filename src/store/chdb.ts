@@ -4,6 +4,7 @@ import { Session } from "chdb";
 import { SensorError, storeError } from "../errors.js";
 import { STORE_SETTINGS, checkDatabaseName, checkTableName, insertSettings, toJsonEachRow } from "./clickhouse.js";
 import type { InsertOptions, QueryParam, QueryParams, Row, Store } from "./port.js";
+import { stringLiteral } from "./sql.js";
 
 export interface ChdbStoreOptions {
   readonly dataDir: string;
@@ -54,6 +55,10 @@ function parseJsonEachRow<T>(text: string): T[] {
   return rows;
 }
 
+function backquote(identifier: string): string {
+  return `\`${identifier.replace(/\\/g, "\\\\").replace(/`/g, "\\`")}\``;
+}
+
 /** Opens the chdb store on `dataDir`, creating `database` when missing and making it the default. */
 export async function openChdbStore(options: ChdbStoreOptions): Promise<Store> {
   checkDatabaseName(options.database);
@@ -67,7 +72,9 @@ export async function openChdbStore(options: ChdbStoreOptions): Promise<Store> {
   const settings = Object.entries(STORE_SETTINGS).map(([name, value]) => `SET ${name} = ${typeof value === "number" ? value : `'${value}'`}`);
   try {
     // USE and SET stick to this session's connection, so they cover every later statement.
-    for (const sql of [`CREATE DATABASE IF NOT EXISTS ${options.database}`, `USE ${options.database}`, ...settings]) {
+    // Inserts carry their rows inside the query text (see insert), so the query may be large.
+    const bigQueries = "SET max_query_size = 1073741824";
+    for (const sql of [`CREATE DATABASE IF NOT EXISTS ${options.database}`, `USE ${options.database}`, ...settings, bigQueries]) {
       await session.queryAsync(sql);
     }
   } catch (error) {
@@ -88,9 +95,30 @@ export async function openChdbStore(options: ChdbStoreOptions): Promise<Store> {
     }
   };
 
+  // Column lists of insert targets; a command may change a table (migrations), so it clears them.
+  const structures = new Map<string, string>();
+  const tableStructure = async (table: string): Promise<string> => {
+    const known = structures.get(table);
+    if (known !== undefined) return known;
+    const [database, name] = table.includes(".") ? table.split(".", 2) : [options.database, table];
+    const columns = parseJsonEachRow<{ name: string; type: string }>(
+      await run(
+        "SELECT name, type FROM system.columns WHERE database = {database:String} AND table = {table:String} AND default_kind NOT IN ('MATERIALIZED', 'ALIAS', 'EPHEMERAL') ORDER BY position",
+        { database: database ?? options.database, table: name ?? table },
+        "JSONEachRow",
+        `reading the columns of ${table}`,
+      ),
+    );
+    if (columns.length === 0) throw new SensorError("STORE_REJECTED", `cannot insert into ${table}: no such table in ${database ?? options.database}`, { storeCode: 60, storeType: "UNKNOWN_TABLE" });
+    const structure = columns.map((c) => `${backquote(c.name)} ${c.type}`).join(", ");
+    structures.set(table, structure);
+    return structure;
+  };
+
   return {
     kind: "chdb",
     async command(sql: string, params?: QueryParams): Promise<void> {
+      structures.clear();
       await run(sql, params, "TabSeparated", "a command");
     },
     async query<T extends Row = Row>(sql: string, params?: QueryParams): Promise<T[]> {
@@ -100,12 +128,17 @@ export async function openChdbStore(options: ChdbStoreOptions): Promise<Store> {
       if (closed) throw new SensorError("STORE_UNAVAILABLE", "insert after the chdb store was closed");
       checkTableName(table);
       if (rows.length === 0) return;
-      try {
-        // Sends `INSERT INTO <table> SETTINGS … FORMAT JSONEachRow` with the rows as its data.
-        await session.insert({ table, values: Buffer.from(toJsonEachRow(rows)), format: "JSONEachRow", settings: insertSettings(options) });
-      } catch (error) {
-        throw chdbStoreError(error, `an insert into ${table}`);
-      }
+      // chdb runs like clickhouse-local: an INSERT with inline data also reads standard input when
+      // it is not a terminal, so `replay -` (or any piped stdin) would be swallowed into the table.
+      // INSERT … SELECT FROM format() carries the rows in the query and never touches stdin.
+      const structure = await tableStructure(table);
+      const settings = Object.entries(insertSettings(options)).map(([name, value]) => `${name} = ${typeof value === "number" ? value : stringLiteral(value)}`);
+      await run(
+        `INSERT INTO ${table} SETTINGS ${settings.join(", ")} SELECT * FROM format(JSONEachRow, ${stringLiteral(structure)}, ${stringLiteral(toJsonEachRow(rows))})`,
+        undefined,
+        "TabSeparated",
+        `an insert into ${table}`,
+      );
     },
     async ping(): Promise<boolean> {
       if (closed) return false;
