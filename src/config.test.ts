@@ -153,6 +153,10 @@ describe("loadConfig validation", () => {
     },
   );
 
+  it("only defines variables under the checked prefixes, so a typo of any of them is caught", () => {
+    for (const name of Object.keys(envSchema.shape)) expect(name).toMatch(/^(HOTLINE|KAFKA|CLICKHOUSE)_[A-Z0-9_]+$/);
+  });
+
   it("allows variables of Kafka's own scripts and of other programs", () => {
     expect(() => loadConfig({ KAFKA_HEAP_OPTS: "-Xmx1G", KAFKA_OPTS: "-Dx=y", PATH: "/usr/bin", HOME: "/root", NODE_ENV: "production" })).not.toThrow();
   });

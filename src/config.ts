@@ -5,7 +5,12 @@ import path from "node:path";
 import { z } from "zod";
 import { SensorError } from "./errors.js";
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const int = (min: number, max: number) =>
+  z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
 const nonEmpty = z.string().trim().min(1);
 const timeZone = nonEmpty.refine(isTimeZone, "must be an IANA time zone such as Asia/Shanghai");
 
@@ -127,19 +132,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ov
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join(".")}: ${issue.message}`);
   }
+  // Rules across variables, checked on the raw values so they are reported with the others.
+  if (input["KAFKA_BROKERS"] !== undefined && input["HOTLINE_CALLER_HASH_KEY"] === undefined) {
+    problems.push("HOTLINE_CALLER_HASH_KEY (or HOTLINE_CALLER_HASH_KEY_FILE) is required when KAFKA_BROKERS is set: every worker of a group must hash phones with the same key");
+  }
+  if (input["KAFKA_SASL_MECHANISM"] !== undefined && (input["KAFKA_SASL_USERNAME"] === undefined || input["KAFKA_SASL_PASSWORD"] === undefined)) {
+    problems.push("KAFKA_SASL_MECHANISM needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD");
+  }
   if (problems.length > 0 || !parsed.success) {
     throw new SensorError("CONFIG_INVALID", `invalid configuration:\n  - ${problems.join("\n  - ")}`);
   }
   const e = parsed.data;
-  if (e.KAFKA_BROKERS !== undefined && e.HOTLINE_CALLER_HASH_KEY === undefined) {
-    throw new SensorError(
-      "CONFIG_INVALID",
-      "invalid configuration:\n  - HOTLINE_CALLER_HASH_KEY (or HOTLINE_CALLER_HASH_KEY_FILE) is required when KAFKA_BROKERS is set: every worker of a group must hash phones with the same key",
-    );
-  }
-  if (e.KAFKA_SASL_MECHANISM !== undefined && (e.KAFKA_SASL_USERNAME === undefined || e.KAFKA_SASL_PASSWORD === undefined)) {
-    throw new SensorError("CONFIG_INVALID", "invalid configuration:\n  - KAFKA_SASL_MECHANISM needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD");
-  }
   return deepFreeze(toConfig(e, overrides));
 }
 

@@ -42,3 +42,10 @@ SELECT toStartOfHour(minute, '{{timezone}}') AS hour, district_code, category_l1
        sum(tickets) AS tickets
 FROM volume_minute
 GROUP BY hour, district_code, category_l1, category_l2, category_code, channel, request_type;
+
+-- Weeks start on Monday at local midnight.
+CREATE VIEW IF NOT EXISTS volume_weekly AS
+SELECT toMonday(minute, '{{timezone}}') AS week, district_code, category_l1, category_l2, category_code, channel, request_type,
+       sum(tickets) AS tickets
+FROM volume_minute
+GROUP BY week, district_code, category_l1, category_l2, category_code, channel, request_type;

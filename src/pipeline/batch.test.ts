@@ -1,0 +1,167 @@
+// Unit tests of batch preparation: each input becomes one event or one dead letter, in-batch duplicates are kept once, dead letters carry their position and no personal data.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { exampleEvents, type RawEvent } from "../../test/support/examples.js";
+import type { IngestLimits } from "../contract/ingest.js";
+import { createHasher } from "../contract/personal-data.js";
+import type { SourceMessage, SourcePosition } from "../sources/message.js";
+import { prepareBatch } from "./batch.js";
+
+const hasher = createHasher(Buffer.from("batch-test-hash-key-0123456789"));
+const limits: IngestLimits = { maxEventBytes: 64 * 1024, maxFutureSkewMs: 86_400_000, earliestEventMs: Date.UTC(2000, 0, 1) };
+const NOW_MS = Date.parse("2026-12-20T00:00:00Z"); // after every example event
+const examples = exampleEvents();
+const PHONE = "13812345678";
+
+const json = (value: unknown) => Buffer.from(JSON.stringify(value));
+const atLine = (bytes: Uint8Array, line: number): SourceMessage => ({ bytes, position: { kind: "file", file: "in.ndjson", line } });
+const numbered = (inputs: readonly Uint8Array[]) => inputs.map((bytes, i) => atLine(bytes, i + 1));
+
+function example(type: string): RawEvent {
+  const found = examples.find((e) => e.type === type);
+  if (found === undefined) throw new Error(`no example of ${type}`);
+  return found;
+}
+
+describe("prepareBatch", () => {
+  it("turns every contract example into an event row, in input order", () => {
+    const batch = prepareBatch(numbered(examples.map(json)), hasher, limits, NOW_MS);
+    expect(batch.deadLetters).toEqual([]);
+    expect(batch.duplicatesInBatch).toBe(0);
+    expect(batch.events.map((e) => e.row.event_id)).toEqual(examples.map((e) => e.event_id));
+    expect(batch.events.map((e) => e.row.source)).toEqual(examples.map((_, i) => `file:in.ndjson:${i + 1}`));
+  });
+
+  it("keeps phone numbers of the examples out of the event rows", () => {
+    const batch = prepareBatch(numbered(examples.map(json)), hasher, limits, NOW_MS);
+    const rows = JSON.stringify(batch.events.map((e) => e.row));
+    expect(rows).not.toMatch(/1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}/);
+  });
+
+  it("keeps an event_id repeated in the batch once and counts the repeats", () => {
+    const created = json(example("ticket.created"));
+    const offered = json(example("call.offered"));
+    const batch = prepareBatch(numbered([created, offered, created, created, offered]), hasher, limits, NOW_MS);
+    expect(batch.events.map((e) => e.row.source)).toEqual(["file:in.ndjson:1", "file:in.ndjson:2"]);
+    expect(batch.duplicatesInBatch).toBe(3);
+    expect(batch.deadLetters).toEqual([]);
+  });
+
+  it("does not let a rejected input claim its event_id: a later valid event with that id is stored", () => {
+    const valid = example("call.offered");
+    const invalid = { ...valid, data: { queue: 42 } };
+    const batch = prepareBatch(numbered([json(invalid), json(valid)]), hasher, limits, NOW_MS);
+    expect(batch.deadLetters.map((d) => d.reason_code)).toEqual(["schema_violation"]);
+    expect(batch.deadLetters[0]?.event_id).toBe(valid.event_id);
+    expect(batch.events.map((e) => e.row.event_id)).toEqual([valid.event_id]);
+    expect(batch.duplicatesInBatch).toBe(0);
+  });
+
+  it.each([
+    ["malformed_json", Buffer.from('{"schema_version":1,')],
+    ["invalid_utf8", Buffer.from([0x7b, 0xff, 0x7d])],
+    ["not_an_object", Buffer.from("[1,2]")],
+    ["unsupported_version", json({ ...example("call.offered"), schema_version: 2 })],
+    ["unknown_type", json({ ...example("call.offered"), type: "call.transferred" })],
+    ["schema_violation", json({ ...example("call.offered"), event_id: "x" })],
+    ["timestamp_out_of_range", json({ ...example("call.offered"), occurred_at: "1999-12-31T23:59:59+08:00" })],
+    ["oversized", Buffer.from(`"${"x".repeat(limits.maxEventBytes)}"`)],
+  ])("dead-letters %s inputs", (reasonCode, bytes) => {
+    const batch = prepareBatch([atLine(bytes, 7)], hasher, limits, NOW_MS);
+    expect(batch.events).toEqual([]);
+    expect(batch.deadLetters).toHaveLength(1);
+    expect(batch.deadLetters[0]).toMatchObject({ reason_code: reasonCode, payload_bytes: bytes.byteLength, source: "file:in.ndjson:7" });
+    expect(batch.deadLetters[0]?.reason).not.toBe("");
+  });
+
+  it("takes the clock as a parameter: future skew is judged against nowMs", () => {
+    const offered = json(example("call.offered")); // 2026-11-26T09:27:40+08:00
+    const before = Date.parse("2026-11-25T00:00:00Z");
+    expect(prepareBatch([atLine(offered, 1)], hasher, limits, before).deadLetters.map((d) => d.reason_code)).toEqual(["timestamp_out_of_range"]);
+    expect(prepareBatch([atLine(offered, 1)], hasher, limits, NOW_MS).events).toHaveLength(1);
+  });
+
+  const positions: readonly [string, SourcePosition, Record<string, unknown>][] = [
+    [
+      "kafka",
+      { kind: "kafka", topic: "hotline.events", partition: 3, offset: 1_234_567 },
+      { source: "kafka:hotline.events/3@1234567", source_kind: "kafka", topic: "hotline.events", partition: 3, offset: 1_234_567, file: "", line: null },
+    ],
+    [
+      "file",
+      { kind: "file", file: "/data/backfill.ndjson", line: 42 },
+      { source: "file:/data/backfill.ndjson:42", source_kind: "file", topic: "", partition: null, offset: null, file: "/data/backfill.ndjson", line: 42 },
+    ],
+    [
+      "simulator",
+      { kind: "simulator", seed: 12345, seq: 9 },
+      { source: "sim:12345#9", source_kind: "simulator", topic: "", partition: null, offset: null, file: "", line: null },
+    ],
+  ];
+
+  it.each(positions)("fills the dead-letter row of a %s position", (_kind, position, expected) => {
+    const bytes = json({ ...example("call.offered"), schema_version: 2 });
+    const batch = prepareBatch([{ bytes, position }], hasher, limits, NOW_MS);
+    expect(batch.deadLetters).toEqual([
+      {
+        ...expected,
+        dead_lettered_at: "2026-12-20 00:00:00.000",
+        reason_code: "unsupported_version",
+        reason: "schema_version must be 1, got 2",
+        event_id: example("call.offered").event_id,
+        type: "call.offered",
+        payload: expect.stringContaining('"schema_version":2') as unknown,
+        payload_bytes: bytes.byteLength,
+      },
+    ]);
+  });
+
+  it("scrubs a mobile number out of the reason and the payload of a dead letter", () => {
+    const bytes = json({ ...example("call.offered"), type: `投诉${PHONE}` });
+    const [letter] = prepareBatch([atLine(bytes, 1)], hasher, limits, NOW_MS).deadLetters;
+    expect(letter?.reason_code).toBe("unknown_type");
+    expect(letter?.reason).not.toContain(PHONE);
+    expect(letter?.reason).toContain("[手机号]");
+    expect(letter?.payload).not.toContain(PHONE);
+  });
+
+  it("scrubs full-width and separated mobile numbers out of a schema violation's reason", () => {
+    const bytes = json({ ...example("call.offered"), schema_version: "１３８ １２３４ ５６７８" });
+    const [letter] = prepareBatch([atLine(bytes, 1)], hasher, limits, NOW_MS).deadLetters;
+    expect(letter?.reason_code).toBe("unsupported_version");
+    expect(letter?.reason).not.toMatch(/138|１３８/);
+  });
+
+  // The dead_letters table is read by analysts; "nothing downstream of ingest sees a phone number
+  // in clear" has to hold for every column, not only reason and payload.
+  it("keeps a mobile number out of every column of the dead-letter row", () => {
+    const bytes = json({ ...example("call.offered"), type: `投诉${PHONE}` });
+    const batch = prepareBatch([atLine(bytes, 1)], hasher, limits, NOW_MS);
+    expect(batch.deadLetters).toHaveLength(1);
+    expect(JSON.stringify(batch.deadLetters)).not.toContain(PHONE);
+  });
+
+  it("accounts for every input exactly once, whatever the mix", () => {
+    const pool: readonly Uint8Array[] = [
+      ...examples.map(json),
+      Buffer.from("not json"),
+      Buffer.from([0xc3, 0x28]),
+      json({ ...example("ticket.created"), data: {} }),
+      json({ ...example("call.ended"), type: "call.lost" }),
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: pool.length - 1 }), { maxLength: 60 }), (picks) => {
+        const messages = numbered(picks.map((i) => pool[i]!));
+        const batch = prepareBatch(messages, hasher, limits, NOW_MS);
+        expect(batch.events.length + batch.deadLetters.length + batch.duplicatesInBatch).toBe(messages.length);
+        const ids = batch.events.map((e) => e.row.event_id);
+        expect(new Set(ids).size).toBe(ids.length);
+        const sources = [...batch.events.map((e) => e.row.source), ...batch.deadLetters.map((d) => d.source)];
+        expect(new Set(sources).size).toBe(sources.length);
+        const firstOfEachValidId = picks.filter((p, i) => p < examples.length && picks.indexOf(p) === i).map((p) => examples[p]!.event_id);
+        expect(ids).toEqual(firstOfEachValidId);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
