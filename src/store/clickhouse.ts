@@ -36,7 +36,17 @@ export function insertSettings(options: InsertOptions | undefined): Record<strin
 
 /** Rows as JSONEachRow text; bigint values travel as strings, which ClickHouse parses exactly. */
 export function toJsonEachRow(rows: readonly object[]): string {
-  return rows.map((row) => JSON.stringify(row, bigintAsString)).join("\n") + "\n";
+  return rows.map(stringifyRow).join("\n") + "\n";
+}
+
+/** JSON of one row; the replacer (slow on every value) only runs for the rare row with a bigint. */
+function stringifyRow(row: object): string {
+  try {
+    return JSON.stringify(row);
+  } catch (error) {
+    if (error instanceof TypeError && /BigInt/i.test(error.message)) return JSON.stringify(row, bigintAsString);
+    throw error;
+  }
 }
 
 function bigintAsString(_key: string, value: unknown): unknown {
@@ -90,7 +100,7 @@ function newClient(options: ClickHouseStoreOptions, database: string | undefined
     request_timeout: options.requestTimeoutMs,
     compression: { request: true, response: true },
     clickhouse_settings: { ...STORE_SETTINGS },
-    json: { parse: JSON.parse, stringify: (value: unknown) => JSON.stringify(value, bigintAsString) },
+    json: { parse: JSON.parse, stringify: (value: unknown) => (typeof value === "object" && value !== null ? stringifyRow(value) : JSON.stringify(value)) },
     // Every failure reaches the caller as a SensorError; the client's own log would say it twice.
     log: { level: ClickHouseLogLevel.OFF },
   });

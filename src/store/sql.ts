@@ -4,7 +4,7 @@
 
 /** A ClickHouse string literal: backslash and quote escaped, so no value can end the literal. */
 export function stringLiteral(value: string): string {
-  return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+  return `'${value.replace(/[\\']/g, (c) => `\\${c}`)}'`;
 }
 
 /** A ClickHouse array of string literals, e.g. for `x IN [...]`. */
