@@ -21,7 +21,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   app.get("/readyz", async (_request, reply) => {
     const results = await Promise.all(
-      deps.readiness.map(async ({ name, check }) => [name, await check().catch(() => false)] as const),
+      deps.readiness.map(async ({ name, check }) => [name, await Promise.resolve().then(check).catch(() => false)] as const),
     );
     const checks = Object.fromEntries(results);
     const ready = results.every(([, ok]) => ok);

@@ -68,8 +68,8 @@ function deadLetterRow(position: SourcePosition, source: string, rejection: Reje
     line: position.kind === "file" ? position.line : null,
     reason_code: rejection.reasonCode,
     reason: scrubText(rejection.reason),
-    event_id: rejection.eventId,
-    type: rejection.type,
+    event_id: scrubText(rejection.eventId),
+    type: scrubText(rejection.type),
     payload: rejection.payload,
     payload_bytes: rejection.payloadBytes,
   };

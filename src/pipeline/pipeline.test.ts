@@ -149,7 +149,7 @@ async function metricValue(registry: Registry, name: string, labels: Readonly<Re
   if (metric === undefined) throw new Error(`${name} is not registered`);
   const { values } = await metric.get();
   const series = values.find(
-    (v) => (v.metricName ?? name) === suffix && Object.entries(labels).every(([key, value]) => String((v.labels as Record<string, unknown>)[key]) === value),
+    (v) => ("metricName" in v && typeof v.metricName === "string" ? v.metricName : name) === suffix && Object.entries(labels).every(([key, value]) => String((v.labels as Record<string, unknown>)[key]) === value),
   );
   return series?.value ?? 0;
 }

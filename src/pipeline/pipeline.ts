@@ -79,6 +79,7 @@ export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pi
         logger.warn({ err: describe(error), retryInMs: backoffMs }, "store unavailable; consumption paused, retrying the batch");
         if (stopping) return undefined;
         await source.idle();
+        if (stopping) return undefined;
         await Promise.race([clock.sleep(backoffMs), new Promise<void>((resolve) => (wake = resolve))]);
         if (stopping) return undefined;
         backoffMs = Math.min(backoffMs * 2, options.storeRetryMaxMs);

@@ -18,6 +18,8 @@ export function createKafkaSource(config: KafkaConfig, deps: { logger: Logger; m
       "client.id": config.clientId,
       "enable.auto.commit": false,
       "enable.partition.eof": false,
+      // node-rdkafka then assigns and revokes itself and emits "rebalance", which we log.
+      rebalance_cb: true,
       // A store outage pauses the loop; give it longer than librdkafka's 5 minutes before the group evicts us.
       "max.poll.interval.ms": 900_000,
       "socket.keepalive.enable": true,
