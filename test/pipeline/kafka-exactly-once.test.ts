@@ -9,7 +9,15 @@ import { SNAPSHOT_QUERIES, tempDir } from "../support/store.js";
 import { metricValue, queryData, startCli, workerEnv } from "../support/worker.js";
 
 const PARTITIONS = 3;
-const POISON = ["{not json", '{"schema_version":1,"type":"ticket.unknown","event_id":"poison-0001"}', "", "[]", '{"schema_version":9}'];
+const POISON: (string | Uint8Array)[] = [
+  "{not json",
+  '{"schema_version":1,"type":"ticket.unknown","event_id":"poison-0001"}',
+  "",
+  "[]",
+  '{"schema_version":9}',
+  Uint8Array.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d]), // invalid UTF-8
+  JSON.stringify({ schema_version: 1, padding: "x".repeat(100 * 1024) }), // above HOTLINE_MAX_EVENT_BYTES
+];
 
 describe("Kafka → ClickHouse, exactly once", () => {
   const bootstrap = inject("kafkaBootstrap");
@@ -21,7 +29,7 @@ describe("Kafka → ClickHouse, exactly once", () => {
     await createTopic(bootstrap, topic, PARTITIONS);
     await createTopic(bootstrap, deadLetterTopic, 1);
     const events = [...simulate({ seed: 7, startMs: Date.parse("2026-11-02T00:00:00+08:00"), days: 2, size: "small" })];
-    const messages = events.map((e) => ({ key: "ticket_id" in e ? e.ticket_id : e.call_id, value: JSON.stringify(e) }));
+    const messages: { key: string; value: string | Uint8Array }[] = events.map((e) => ({ key: "ticket_id" in e ? e.ticket_id : e.call_id, value: JSON.stringify(e) }));
     // poison in the middle of the stream, on every partition
     const poison = POISON.map((value, i) => ({ key: `poison-${i}`, value }));
     messages.splice(Math.floor(messages.length / 2), 0, ...poison);
@@ -69,7 +77,15 @@ describe("Kafka → ClickHouse, exactly once", () => {
     const events = reference["events"]!.length;
     const deadLetters = reference["dead_letters"] as { reason_code: string; topic: string; offset: number }[];
     expect(events + deadLetters.length).toBe(expectedInputs);
-    expect(deadLetters.map((d) => d.reason_code).sort()).toEqual(["malformed_json", "malformed_json", "not_an_object", "unknown_type", "unsupported_version"]);
+    expect(deadLetters.map((d) => d.reason_code).sort()).toEqual([
+      "invalid_utf8",
+      "malformed_json",
+      "malformed_json",
+      "not_an_object",
+      "oversized",
+      "unknown_type",
+      "unsupported_version",
+    ]);
     expect(deadLetters.every((d) => d.topic === topic && typeof d.offset === "number")).toBe(true);
     expect(await topicSize(bootstrap, deadLetterTopic, 1)).toBeGreaterThanOrEqual(POISON.length);
     expect(reference["tickets"]!.length).toBeGreaterThan(100);
