@@ -4,6 +4,8 @@ import { Registry } from "prom-client";
 import type { Config } from "../config.js";
 import { decide } from "../errors.js";
 import { createPipeline, systemClock, type Clock, type PipelineProgress } from "../pipeline/pipeline.js";
+import type { Deriver } from "../pipeline/derive.js";
+import { rebuildDerivers } from "../pipeline/rebuild.js";
 import type { DeadLetterSink } from "../pipeline/writer.js";
 import type { Source } from "../sources/message.js";
 import type { Store } from "../store/port.js";
@@ -44,6 +46,8 @@ export interface RunOptions {
   readonly onBatch?: ((progress: PipelineProgress) => void) | undefined;
   /** The worker's clock; the simulated city runs on its own, sped-up one. */
   readonly clock?: Clock | undefined;
+  /** Detectors; their state is rebuilt from the store before the first batch. */
+  readonly derivers?: readonly Deriver[] | undefined;
 }
 
 /** Runs the pipeline until the source ends or a signal arrives; returns what was done. */
@@ -51,7 +55,17 @@ export async function runPipeline(parts: WorkerParts, options: RunOptions): Prom
   const { config, logger, metrics, store } = parts;
   const hasher = await openHasher(config, logger);
   const pipeline = createPipeline(
-    { source: options.source, store, hasher, metrics, logger, clock: options.clock ?? systemClock, deadLetterSink: options.deadLetterSink, onBatch: options.onBatch },
+    {
+      source: options.source,
+      store,
+      hasher,
+      metrics,
+      logger,
+      clock: options.clock ?? systemClock,
+      deadLetterSink: options.deadLetterSink,
+      derivers: options.derivers,
+      onBatch: options.onBatch,
+    },
     {
       batchMaxRows: config.batch.maxRows,
       batchMaxWaitMs: config.batch.maxWaitMs,
@@ -67,6 +81,10 @@ export async function runPipeline(parts: WorkerParts, options: RunOptions): Prom
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
+    if (options.derivers !== undefined && options.derivers.length > 0) {
+      const rebuilt = await rebuildDerivers(store, options.derivers, (table, seconds) => metrics.storeWriteSeconds.observe({ table }, seconds));
+      logger.info({ derivers: options.derivers.map((d) => d.name), ...rebuilt }, "detector state rebuilt from the store");
+    }
     await options.source.start();
     return await pipeline.run();
   } finally {

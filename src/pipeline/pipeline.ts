@@ -9,7 +9,8 @@ import type { Store } from "../store/port.js";
 import type { Logger } from "../telemetry/log.js";
 import type { Metrics } from "../telemetry/metrics.js";
 import { prepareBatch } from "./batch.js";
-import { writeBatch, type DeadLetterSink, type WriteResult } from "./writer.js";
+import { deriveAll, type Deriver, type TableRows } from "./derive.js";
+import { writeBatch, writeDerived, type DeadLetterSink, type WriteResult } from "./writer.js";
 
 export interface Clock {
   nowMs(): number;
@@ -38,6 +39,8 @@ export interface PipelineDeps {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly deadLetterSink?: DeadLetterSink | undefined;
+  /** Detectors fed with each batch's new events; their rows are durable before the ack too. */
+  readonly derivers?: readonly Deriver[] | undefined;
   /** Called after each durable batch, e.g. for progress on a terminal. */
   readonly onBatch?: ((progress: PipelineProgress) => void) | undefined;
 }
@@ -65,7 +68,7 @@ export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pi
   let stopping = false;
   let wake: (() => void) | undefined;
 
-  async function writeWithRetry(write: () => Promise<WriteResult>): Promise<WriteResult | undefined> {
+  async function writeWithRetry<T>(write: () => Promise<T>): Promise<T | undefined> {
     let backoffMs = 100;
     for (;;) {
       try {
@@ -125,6 +128,10 @@ export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pi
         const batch = prepareBatch(messages, deps.hasher, options.limits, clock.nowMs());
         const result = await writeWithRetry(() => writeBatch(store, batch, deps.deadLetterSink, timeWrite));
         if (result === undefined) break; // stopping while the store was down: nothing acked, all will be re-delivered
+        // Derived once per batch (derivers are stateful), then written until durable. A crash before
+        // this write is healed at the next start, when the derivers replay the stored events.
+        const derived: TableRows[] = deriveAll(deps.derivers ?? [], result.stored.map((e) => e.row));
+        if (derived.length > 0 && (await writeWithRetry(() => writeDerived(store, derived, timeWrite))) === undefined) break;
         if (options.killBeforeCommitAfterBatches !== undefined && progress.batches + 1 >= options.killBeforeCommitAfterBatches) {
           logger.warn("failpoint HOTLINE_FAILPOINT_KILL_BEFORE_COMMIT: killing the worker between write and commit");
           process.kill(process.pid, "SIGKILL");

@@ -6,6 +6,7 @@
 import type { Store } from "../store/port.js";
 import { stringArrayLiteral } from "../store/sql.js";
 import type { DeadLetterRow, PreparedBatch, PreparedEvent } from "./batch.js";
+import type { TableRows } from "./derive.js";
 
 export interface WriteResult {
   readonly stored: readonly PreparedEvent[];
@@ -39,6 +40,16 @@ export async function writeBatch(store: Store, batch: PreparedBatch, sink: DeadL
     alreadyStoredEvents: batch.events.length - stored.length,
     alreadyStoredDeadLetters: batch.deadLetters.length - deadLettered.length,
   };
+}
+
+/** Upserts derived rows, one insert per table; their tables replace rows by id, so a retry is harmless. Resolves the rows written. */
+export async function writeDerived(store: Store, tables: readonly TableRows[], time: WriteTimer): Promise<number> {
+  let written = 0;
+  for (const { table, rows } of tables) {
+    await timed(time, table, () => store.insert(table, rows));
+    written += rows.length;
+  }
+  return written;
 }
 
 async function timed(time: WriteTimer, table: string, write: () => Promise<void>): Promise<void> {
