@@ -27,6 +27,11 @@ export const envSchema = z.strictObject({
   HOTLINE_STORE_RETRY_MAX_MS: int(100, 600_000).default(30_000),
   HOTLINE_HTTP_HOST: nonEmpty.default("0.0.0.0"),
   HOTLINE_HTTP_PORT: int(0, 65_535).default(8080),
+  HOTLINE_DETECT_LATENESS_MS: int(0, 7 * 86_400_000).default(600_000),
+  HOTLINE_FLAG_MAX_HOPS: int(2, 100).default(3),
+  HOTLINE_FLAG_RETURNS: int(1, 100).default(2),
+  HOTLINE_FLAG_EXTENSIONS: int(1, 100).default(2),
+  HOTLINE_FLAG_DEPARTMENTS: int(2, 100).default(3),
   HOTLINE_SIM_SEED: int(0, 2 ** 31 - 1).default(12345),
   HOTLINE_SIM_SIZE: z.enum(["small", "medium", "large"]).default("small"),
   HOTLINE_SIM_SPEEDUP: z.coerce.number().min(0.001).max(1_000_000).default(60),
@@ -87,6 +92,11 @@ export interface Config {
   readonly batch: { readonly maxRows: number; readonly maxWaitMs: number };
   readonly ingest: { readonly maxEventBytes: number; readonly maxFutureSkewMs: number };
   readonly storeRetryMaxMs: number;
+  readonly detect: {
+    /** Late events up to this (event time) still count before deadlines and windows are judged. */
+    readonly latenessMs: number;
+    readonly flags: { readonly maxHops: number; readonly returnsThreshold: number; readonly extensionsThreshold: number; readonly departmentsThreshold: number };
+  };
   readonly http: { readonly host: string; readonly port: number };
   readonly simulator: { readonly seed: number; readonly size: "small" | "medium" | "large"; readonly speedup: number };
   /** Where events come from: Kafka when KAFKA_BROKERS is set, otherwise the simulator (embedded default). */
@@ -162,6 +172,15 @@ function toConfig(e: z.infer<typeof envSchema>, overrides: ConfigOverrides): Con
     batch: { maxRows: e.HOTLINE_BATCH_MAX_ROWS, maxWaitMs: e.HOTLINE_BATCH_MAX_WAIT_MS },
     ingest: { maxEventBytes: e.HOTLINE_MAX_EVENT_BYTES, maxFutureSkewMs: e.HOTLINE_MAX_FUTURE_SKEW_MS },
     storeRetryMaxMs: e.HOTLINE_STORE_RETRY_MAX_MS,
+    detect: {
+      latenessMs: e.HOTLINE_DETECT_LATENESS_MS,
+      flags: {
+        maxHops: e.HOTLINE_FLAG_MAX_HOPS,
+        returnsThreshold: e.HOTLINE_FLAG_RETURNS,
+        extensionsThreshold: e.HOTLINE_FLAG_EXTENSIONS,
+        departmentsThreshold: e.HOTLINE_FLAG_DEPARTMENTS,
+      },
+    },
     http: { host: e.HOTLINE_HTTP_HOST, port: e.HOTLINE_HTTP_PORT },
     simulator: { seed: e.HOTLINE_SIM_SEED, size: e.HOTLINE_SIM_SIZE, speedup: e.HOTLINE_SIM_SPEEDUP },
     kafka:

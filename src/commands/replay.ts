@@ -1,6 +1,7 @@
 // `hotline-sensor replay <file|->`: a finite NDJSON stream into the configured store, with progress
 // on the terminal; resolves once everything is durable and prints a summary.
 import type { Config } from "../config.js";
+import { createDerivers } from "../detectors/index.js";
 import type { PipelineProgress } from "../pipeline/pipeline.js";
 import { createNdjsonSource } from "../sources/ndjson.js";
 import type { Logger } from "../telemetry/log.js";
@@ -11,7 +12,7 @@ export async function replayCommand(config: Config, logger: Logger, file: string
   const parts = await openWorkerParts(config, logger);
   const reporter = createProgressReporter(process.stderr, "replay");
   try {
-    const progress = await runPipeline(parts, { source: createNdjsonSource({ file }), onBatch: reporter.update });
+    const progress = await runPipeline(parts, { source: createNdjsonSource({ file }), onBatch: reporter.update, derivers: createDerivers(config) });
     reporter.done(progress);
     return progress;
   } finally {

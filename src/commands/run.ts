@@ -1,6 +1,7 @@
 // `hotline-sensor run`: the worker. Kafka → ClickHouse when configured; otherwise the embedded
 // default: the simulated city, in real time (sped up), into chdb under the data folder.
 import type { Config } from "../config.js";
+import { createDerivers } from "../detectors/index.js";
 import { buildApp } from "../http/app.js";
 import { createKafkaDeadLetterSink } from "../sources/kafka/dead-letters.js";
 import { createKafkaSource } from "../sources/kafka/consumer.js";
@@ -27,7 +28,7 @@ export async function runCommand(config: Config, logger: Logger): Promise<void> 
     const address = await app.listen({ host: config.http.host, port: config.http.port });
     logger.info({ address, source: source.name, store: parts.store.kind, dataDir: config.clickhouse === undefined ? config.dataDir : undefined }, "worker started");
     await sink?.start();
-    const progress = await runPipeline(parts, { source, deadLetterSink: sink, clock });
+    const progress = await runPipeline(parts, { source, deadLetterSink: sink, clock, derivers: createDerivers(config) });
     logger.info({ progress }, "worker stopped");
   } finally {
     await app.close();
