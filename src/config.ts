@@ -32,6 +32,14 @@ export const envSchema = z.strictObject({
   HOTLINE_FLAG_RETURNS: int(1, 100).default(2),
   HOTLINE_FLAG_EXTENSIONS: int(1, 100).default(2),
   HOTLINE_FLAG_DEPARTMENTS: int(2, 100).default(3),
+  HOTLINE_REPEAT_WINDOW_DAYS: int(1, 365).default(30),
+  HOTLINE_COLLECTIVE_CALLERS: int(2, 10_000).default(5),
+  HOTLINE_COLLECTIVE_WINDOW_HOURS: int(1, 24 * 30).default(24),
+  HOTLINE_SIMILAR_TEXT_BITS: int(0, 3).default(3),
+  HOTLINE_FREQUENT_CALLER_DAILY: int(2, 10_000).default(8),
+  HOTLINE_FREQUENT_CALLER_WINDOW: int(2, 100_000).default(30),
+  HOTLINE_IDENTICAL_TEXTS: int(2, 10_000).default(3),
+  HOTLINE_OUT_OF_SCOPE_TICKETS: int(1, 10_000).default(3),
   HOTLINE_SIM_SEED: int(0, 2 ** 31 - 1).default(12345),
   HOTLINE_SIM_SIZE: z.enum(["small", "medium", "large"]).default("small"),
   HOTLINE_SIM_SPEEDUP: z.coerce.number().min(0.001).max(1_000_000).default(60),
@@ -96,6 +104,8 @@ export interface Config {
     /** Late events up to this (event time) still count before deadlines and windows are judged. */
     readonly latenessMs: number;
     readonly flags: { readonly maxHops: number; readonly returnsThreshold: number; readonly extensionsThreshold: number; readonly departmentsThreshold: number };
+    readonly repeats: { readonly windowMs: number; readonly collectiveCallers: number; readonly collectiveWindowMs: number; readonly maxTextDistance: number };
+    readonly callers: { readonly dailyTickets: number; readonly windowTickets: number; readonly identicalTexts: number; readonly outOfScope: number; readonly windowMs: number };
   };
   readonly http: { readonly host: string; readonly port: number };
   readonly simulator: { readonly seed: number; readonly size: "small" | "medium" | "large"; readonly speedup: number };
@@ -179,6 +189,19 @@ function toConfig(e: z.infer<typeof envSchema>, overrides: ConfigOverrides): Con
         returnsThreshold: e.HOTLINE_FLAG_RETURNS,
         extensionsThreshold: e.HOTLINE_FLAG_EXTENSIONS,
         departmentsThreshold: e.HOTLINE_FLAG_DEPARTMENTS,
+      },
+      repeats: {
+        windowMs: e.HOTLINE_REPEAT_WINDOW_DAYS * 86_400_000,
+        collectiveCallers: e.HOTLINE_COLLECTIVE_CALLERS,
+        collectiveWindowMs: e.HOTLINE_COLLECTIVE_WINDOW_HOURS * 3_600_000,
+        maxTextDistance: e.HOTLINE_SIMILAR_TEXT_BITS,
+      },
+      callers: {
+        dailyTickets: e.HOTLINE_FREQUENT_CALLER_DAILY,
+        windowTickets: e.HOTLINE_FREQUENT_CALLER_WINDOW,
+        identicalTexts: e.HOTLINE_IDENTICAL_TEXTS,
+        outOfScope: e.HOTLINE_OUT_OF_SCOPE_TICKETS,
+        windowMs: e.HOTLINE_REPEAT_WINDOW_DAYS * 86_400_000,
       },
     },
     http: { host: e.HOTLINE_HTTP_HOST, port: e.HOTLINE_HTTP_PORT },

@@ -1,9 +1,18 @@
 // The detectors a worker runs, built from the configuration.
 import type { Config } from "../config.js";
 import type { Deriver } from "../pipeline/derive.js";
+import { createCallerFlagsDeriver } from "./abuse/deriver.js";
+import { DEFAULT_CALLER_FLAGS_CONFIG } from "./abuse/caller-flags.js";
+import { createRepeatDeriver } from "./repeat/deriver.js";
+import { DEFAULT_REPEAT_CONFIG } from "./repeat/repeats.js";
 import { createTicketFlagsDeriver } from "./ticket-flags/deriver.js";
 import { DEFAULT_TICKET_FLAGS_CONFIG } from "./ticket-flags/flags.js";
 
 export function createDerivers(config: Config): Deriver[] {
-  return [createTicketFlagsDeriver({ config: { ...DEFAULT_TICKET_FLAGS_CONFIG, ...config.detect.flags }, latenessMs: config.detect.latenessMs })];
+  const latenessMs = config.detect.latenessMs;
+  return [
+    createTicketFlagsDeriver({ config: { ...DEFAULT_TICKET_FLAGS_CONFIG, ...config.detect.flags }, latenessMs }),
+    createRepeatDeriver({ config: { ...DEFAULT_REPEAT_CONFIG, ...config.detect.repeats }, latenessMs }),
+    createCallerFlagsDeriver({ config: { ...DEFAULT_CALLER_FLAGS_CONFIG, ...config.detect.callers }, latenessMs }),
+  ];
 }

@@ -7,7 +7,11 @@ import { describe, expect, it } from "vitest";
 import { tempDir } from "../support/store.js";
 import { queryData, runCli, workerEnv } from "../support/worker.js";
 
-const RESULT_TABLES = { ticket_flags: "SELECT * FROM ticket_flags FINAL ORDER BY flag_id" };
+const RESULT_TABLES = {
+  ticket_flags: "SELECT * FROM ticket_flags FINAL ORDER BY flag_id",
+  repeats: "SELECT * FROM repeats FINAL ORDER BY repeat_id",
+  caller_flags: "SELECT * FROM caller_flags FINAL ORDER BY flag_id",
+};
 
 describe("detectors across a restart", () => {
   it("rebuild their state from the store and end with the same results", async () => {
@@ -29,7 +33,7 @@ describe("detectors across a restart", () => {
     for (const [table, sql] of Object.entries(RESULT_TABLES)) {
       const a = await queryData(once, sql, env);
       const b = await queryData(twice, sql, env);
-      expect(a.length, table).toBeGreaterThan(50);
+      expect(a.length, table).toBeGreaterThan(table === "caller_flags" ? 0 : 50);
       expect(b, table).toEqual(a);
     }
   });

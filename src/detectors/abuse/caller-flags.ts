@@ -1,0 +1,155 @@
+// 不合理/恶意诉求: callers to review by a person, never blocked: very frequent callers, the same
+// text again and again, and requests repeatedly closed as out of scope. Pure; event time only.
+import { normaliseText } from "../repeat/simhash.js";
+
+export type CallerFlagKind = "frequent_caller" | "identical_text" | "out_of_scope";
+
+export interface CallerFlagsConfig {
+  readonly dailyTickets: number;
+  readonly windowTickets: number;
+  readonly identicalTexts: number;
+  readonly outOfScope: number;
+  readonly windowMs: number;
+}
+
+export const DEFAULT_CALLER_FLAGS_CONFIG: CallerFlagsConfig = {
+  dailyTickets: 8,
+  windowTickets: 30,
+  identicalTexts: 3,
+  outOfScope: 3,
+  windowMs: 30 * 86_400_000,
+};
+
+export interface CallerEventInput {
+  readonly type: string;
+  readonly ticketId: string;
+  readonly occurredAtMs: number;
+  readonly callerKey: string;
+  readonly text: string;
+  readonly resolution: string;
+}
+
+export interface CallerFlag {
+  readonly flagId: string;
+  readonly callerKey: string;
+  readonly kind: CallerFlagKind;
+  readonly status: "open" | "updated" | "closed";
+  readonly reason: string;
+  readonly tickets: number;
+  readonly sampleTicketIds: readonly string[];
+  readonly firstSeenMs: number;
+  readonly lastUpdatedMs: number;
+}
+
+interface Caller {
+  readonly created: { id: string; atMs: number; text: string }[];
+  readonly outOfScope: { id: string; atMs: number }[];
+  readonly flags: Map<CallerFlagKind, { firstSeenMs: number; reason: string; open: boolean }>;
+}
+
+const DAY = 86_400_000;
+
+export class CallerFlagsDetector {
+  private readonly callers = new Map<string, Caller>();
+  private readonly ticketCaller = new Map<string, string>();
+  private pending = new Map<string, CallerFlag>();
+
+  constructor(private readonly config: CallerFlagsConfig = DEFAULT_CALLER_FLAGS_CONFIG) {}
+
+  observe(e: CallerEventInput): void {
+    if (e.type === "ticket.created") {
+      if (e.callerKey === "" || this.ticketCaller.has(e.ticketId)) return;
+      this.ticketCaller.set(e.ticketId, e.callerKey);
+      const caller = this.caller(e.callerKey);
+      caller.created.push({ id: e.ticketId, atMs: e.occurredAtMs, text: normaliseText(e.text) });
+      this.evaluate(e.callerKey, caller, e.occurredAtMs);
+    } else if (e.type === "ticket.closed" && e.resolution === "out_of_scope") {
+      const key = this.ticketCaller.get(e.ticketId);
+      if (key === undefined) return;
+      const caller = this.caller(key);
+      caller.outOfScope.push({ id: e.ticketId, atMs: e.occurredAtMs });
+      this.evaluate(key, caller, e.occurredAtMs);
+    }
+  }
+
+  private caller(key: string): Caller {
+    let caller = this.callers.get(key);
+    if (caller === undefined) {
+      caller = { created: [], outOfScope: [], flags: new Map() };
+      this.callers.set(key, caller);
+    }
+    return caller;
+  }
+
+  private evaluate(key: string, caller: Caller, atMs: number): void {
+    const c = this.config;
+    const inWindow = caller.created.filter((t) => t.atMs > atMs - c.windowMs);
+    const lastDay = inWindow.filter((t) => t.atMs > atMs - DAY);
+    if (lastDay.length >= c.dailyTickets || inWindow.length >= c.windowTickets) {
+      const list = lastDay.length >= c.dailyTickets ? lastDay : inWindow;
+      this.raise(key, caller, "frequent_caller", `${lastDay.length} tickets in 24 h, ${inWindow.length} in ${c.windowMs / DAY} days`, list.map((t) => t.id), atMs);
+    }
+    const byText = new Map<string, string[]>();
+    for (const t of inWindow) if (t.text.length >= 6) byText.set(t.text, [...(byText.get(t.text) ?? []), t.id]);
+    const repeated = [...byText.values()].sort((a, b) => b.length - a.length)[0];
+    if (repeated !== undefined && repeated.length >= c.identicalTexts) {
+      this.raise(key, caller, "identical_text", `the same text in ${repeated.length} tickets within ${c.windowMs / DAY} days`, repeated, atMs);
+    }
+    const outOfScope = caller.outOfScope.filter((t) => t.atMs > atMs - c.windowMs);
+    if (outOfScope.length >= c.outOfScope) {
+      this.raise(key, caller, "out_of_scope", `${outOfScope.length} tickets closed as out of scope (不属于受理范围) within ${c.windowMs / DAY} days`, outOfScope.map((t) => t.id), atMs);
+    }
+  }
+
+  private raise(key: string, caller: Caller, kind: CallerFlagKind, reason: string, ticketIds: readonly string[], atMs: number): void {
+    const known = caller.flags.get(kind);
+    if (known !== undefined && known.open && known.reason === reason) return;
+    const firstSeenMs = known?.open === true ? known.firstSeenMs : atMs;
+    const status = known?.open === true ? "updated" : "open";
+    caller.flags.set(kind, { firstSeenMs, reason, open: true });
+    this.pending.set(`${key}:${kind}`, {
+      flagId: `${key}:${kind}`,
+      callerKey: key,
+      kind,
+      status,
+      reason,
+      tickets: ticketIds.length,
+      sampleTicketIds: ticketIds.slice(-10),
+      firstSeenMs,
+      lastUpdatedMs: atMs,
+    });
+  }
+
+  /** Closes flags of callers quiet for the window and forgets what lies before it. */
+  advance(watermarkMs: number): CallerFlag[] {
+    const since = watermarkMs - this.config.windowMs;
+    for (const [key, caller] of this.callers) {
+      const last = Math.max(caller.created.at(-1)?.atMs ?? 0, caller.outOfScope.at(-1)?.atMs ?? 0);
+      for (const [kind, flag] of caller.flags) {
+        if (!flag.open || last > since) continue;
+        flag.open = false;
+        this.pending.set(`${key}:${kind}`, {
+          flagId: `${key}:${kind}`,
+          callerKey: key,
+          kind,
+          status: "closed",
+          reason: flag.reason,
+          tickets: 0,
+          sampleTicketIds: [],
+          firstSeenMs: flag.firstSeenMs,
+          lastUpdatedMs: last + this.config.windowMs,
+        });
+      }
+      if (last <= since && [...caller.flags.values()].every((f) => !f.open)) {
+        for (const t of caller.created) this.ticketCaller.delete(t.id);
+        this.callers.delete(key);
+      } else {
+        while ((caller.created[0]?.atMs ?? Infinity) <= since) this.ticketCaller.delete(caller.created.shift()!.id);
+        while ((caller.outOfScope[0]?.atMs ?? Infinity) <= since) caller.outOfScope.shift();
+      }
+    }
+    const out = [...this.pending.values()];
+    this.pending = new Map();
+    return out;
+  }
+}

@@ -1,0 +1,55 @@
+// Feeds stored events to the repeat-complaint detector and turns repeats into `repeats` rows.
+import type { EventRow } from "../../contract/normalise.js";
+import type { Deriver, TableRows } from "../../pipeline/derive.js";
+import { msToStoreTime, storeTimeToMs } from "../time.js";
+import { RepeatDetector, type Repeat, type RepeatConfig } from "./repeats.js";
+
+export function createRepeatDeriver(options: { readonly config: RepeatConfig; readonly latenessMs: number }): Deriver {
+  const detector = new RepeatDetector(options.config);
+  let newestMs = 0;
+  return {
+    name: "repeats",
+    replayWindowMs: options.config.windowMs,
+    derive(events: readonly EventRow[]): readonly TableRows[] {
+      for (const e of events) {
+        if (e.ticket_id === "") continue;
+        const occurredAtMs = storeTimeToMs(e.occurred_at);
+        newestMs = Math.max(newestMs, occurredAtMs);
+        detector.observe({
+          type: e.type,
+          ticketId: e.ticket_id,
+          occurredAtMs,
+          callerKey: e.caller_key,
+          channel: e.channel,
+          categoryCode: e.category_code,
+          districtCode: e.district_code,
+          communityCode: e.community_code,
+          departmentCode: e.department_code,
+          text: e.text,
+        });
+      }
+      const repeats = detector.advance(newestMs - options.latenessMs);
+      return repeats.length === 0 ? [] : [{ table: "repeats", rows: repeats.map(toRow) }];
+    },
+  };
+}
+
+function toRow(r: Repeat): Record<string, unknown> {
+  return {
+    repeat_id: r.repeatId,
+    kind: r.kind,
+    status: r.status,
+    ticket_ids: r.ticketIds,
+    tickets: r.ticketIds.length,
+    caller_key: r.callerKey,
+    callers: r.callers,
+    channels: r.channels,
+    category_code: r.categoryCode,
+    district_code: r.districtCode,
+    community_code: r.communityCode,
+    charged_department: r.chargedDepartment,
+    first_seen: msToStoreTime(r.firstSeenMs),
+    last_updated: msToStoreTime(r.lastUpdatedMs),
+    version: r.lastUpdatedMs,
+  };
+}
