@@ -3,6 +3,8 @@ import type { Config } from "../config.js";
 import type { Deriver } from "../pipeline/derive.js";
 import { createCallerFlagsDeriver } from "./abuse/deriver.js";
 import { DEFAULT_CALLER_FLAGS_CONFIG } from "./abuse/caller-flags.js";
+import { createHotspotDeriver } from "./hotspot/deriver.js";
+import { DEFAULT_HOTSPOT_CONFIG } from "./hotspot/hotspots.js";
 import { createRepeatDeriver } from "./repeat/deriver.js";
 import { DEFAULT_REPEAT_CONFIG } from "./repeat/repeats.js";
 import { createTicketFlagsDeriver } from "./ticket-flags/deriver.js";
@@ -14,5 +16,6 @@ export function createDerivers(config: Config): Deriver[] {
     createTicketFlagsDeriver({ config: { ...DEFAULT_TICKET_FLAGS_CONFIG, ...config.detect.flags }, latenessMs }),
     createRepeatDeriver({ config: { ...DEFAULT_REPEAT_CONFIG, ...config.detect.repeats }, latenessMs }),
     createCallerFlagsDeriver({ config: { ...DEFAULT_CALLER_FLAGS_CONFIG, ...config.detect.callers }, latenessMs }),
+    createHotspotDeriver({ config: DEFAULT_HOTSPOT_CONFIG, timeZone: config.timezone, latenessMs, h3Resolution: 8 }),
   ];
 }

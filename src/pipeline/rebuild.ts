@@ -1,12 +1,15 @@
-// Rebuilds the derivers' state at start by replaying stored events in canonical order, and writes
-// what they derive (idempotent upserts). A restarted worker so reaches the results of one that
-// never stopped, and results a crash kept from being written are written now.
+// Rebuilds the derivers' state at start by replaying stored events in canonical order. Replay
+// starts a deriver's history window before the last HEAL_MS of event time, so what it derives for
+// that last stretch rests on full history and equals what a worker that never stopped wrote; those
+// rows are written again (idempotent upserts), healing a crash between the events write and the
+// results write. Older rows, derived from truncated history while warming up, are not written.
 import type { EventRow } from "../contract/normalise.js";
 import type { Store } from "../store/port.js";
 import { deriveAll, type Deriver } from "./derive.js";
 import { writeDerived, type WriteTimer } from "./writer.js";
 
 const PAGE_ROWS = 50_000;
+const HEAL_MS = 86_400_000;
 
 export interface RebuildReport {
   readonly events: number;
@@ -17,8 +20,10 @@ export async function rebuildDerivers(store: Store, derivers: readonly Deriver[]
   if (derivers.length === 0) return { events: 0, resultRows: 0 };
   const [newest] = await store.query<{ newest: string | null }>("SELECT toString(max(occurred_at)) AS newest FROM events HAVING count() > 0");
   if (newest?.newest == null) return { events: 0, resultRows: 0 };
+  const newestMs = Date.parse(`${newest.newest.replace(" ", "T")}Z`);
+  const healFromMs = newestMs - HEAL_MS;
   const windowMs = Math.max(...derivers.map((d) => d.replayWindowMs));
-  const from = new Date(Date.parse(`${newest.newest.replace(" ", "T")}Z`) - windowMs).toISOString().replace("T", " ").replace("Z", "");
+  const from = new Date(healFromMs - windowMs).toISOString().replace("T", " ").replace("Z", "");
   let cursor = { at: from, id: "" };
   let events = 0;
   let resultRows = 0;
@@ -31,7 +36,10 @@ export async function rebuildDerivers(store: Store, derivers: readonly Deriver[]
     );
     if (page.length === 0) break;
     events += page.length;
-    resultRows += await writeDerived(store, deriveAll(derivers, page), time);
+    const healing = deriveAll(derivers, page)
+      .map(({ table, rows }) => ({ table, rows: rows.filter((row) => !("version" in row) || Number(row.version) >= healFromMs) }))
+      .filter(({ rows }) => rows.length > 0);
+    resultRows += await writeDerived(store, healing, time);
     const last = page[page.length - 1]!;
     cursor = { at: last.occurred_at, id: last.event_id };
     if (page.length < PAGE_ROWS) break;
