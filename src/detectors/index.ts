@@ -5,6 +5,8 @@ import { createCallerFlagsDeriver } from "./abuse/deriver.js";
 import { DEFAULT_CALLER_FLAGS_CONFIG } from "./abuse/caller-flags.js";
 import { createHotspotDeriver } from "./hotspot/deriver.js";
 import { DEFAULT_HOTSPOT_CONFIG } from "./hotspot/hotspots.js";
+import { createPhraseDeriver } from "./phrase/deriver.js";
+import { DEFAULT_PHRASE_CONFIG } from "./phrase/phrases.js";
 import { createRepeatDeriver } from "./repeat/deriver.js";
 import { DEFAULT_REPEAT_CONFIG } from "./repeat/repeats.js";
 import { createTicketFlagsDeriver } from "./ticket-flags/deriver.js";
@@ -17,5 +19,6 @@ export function createDerivers(config: Config): Deriver[] {
     createRepeatDeriver({ config: { ...DEFAULT_REPEAT_CONFIG, ...config.detect.repeats }, latenessMs }),
     createCallerFlagsDeriver({ config: { ...DEFAULT_CALLER_FLAGS_CONFIG, ...config.detect.callers }, latenessMs }),
     createHotspotDeriver({ config: DEFAULT_HOTSPOT_CONFIG, timeZone: config.timezone, latenessMs, h3Resolution: 8 }),
+    createPhraseDeriver({ config: DEFAULT_PHRASE_CONFIG, timeZone: config.timezone }),
   ];
 }
