@@ -17,7 +17,9 @@ Usage:
   hotline-sensor run       [--data DIR] [--speedup N] [--seed N] [--size small|medium|large]
   hotline-sensor replay    <file|->  [--data DIR]
   hotline-sensor simulate  [--seed N] [--days N] [--start YYYY-MM-DD] [--size S] [--out FILE|-]
-                           [--kafka] [--rate EVENTS_PER_SECOND]
+                           [--kafka] [--rate EVENTS_PER_SECOND] [--incidents random|FILE] [--labels FILE]
+                           (--incidents stages labelled incidents: a default random set, or a JSON
+                           array of them; --labels writes their ground truth as JSON)
   hotline-sensor query     "<SQL>" [--data DIR] [--format table|json]
   hotline-sensor migrate   [--data DIR]
 
@@ -35,6 +37,8 @@ const options = {
   out: { type: "string" },
   kafka: { type: "boolean" },
   rate: { type: "string" },
+  incidents: { type: "string" },
+  labels: { type: "string" },
   format: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -93,6 +97,8 @@ async function main(argv: readonly string[]): Promise<number> {
         out: values.out ?? "-",
         kafka: values.kafka === true,
         ratePerSecond: number(values.rate, "rate", 0),
+        ...(values.incidents === undefined ? {} : { incidents: values.incidents }),
+        ...(values.labels === undefined ? {} : { labels: values.labels }),
       });
       logger.info({ events: count }, "simulation written");
       return 0;

@@ -131,6 +131,9 @@ export const CHANNEL_MIX: Readonly<Record<Channel, number>> = {
   other: 0.015,
 };
 
+/** How the many callers of one burst (群体诉求) reach the hotline: mostly by phone. */
+export const BURST_CHANNEL_MIX = { phone: 0.75, app: 0.12, wechat: 0.1, web: 0.03 } as const;
+
 /** 高频来电: a person who calls many times a week, often with the same words. */
 export interface FrequentCaller {
   readonly identity: CallerIdentity;
@@ -165,7 +168,7 @@ export interface ReturnVisit {
 /** Where a caller goes when they try again somewhere else. */
 const SECOND_CHANNELS = { phone: 3, web: 2, app: 3, wechat: 3, mayor_mailbox: 1, leader_board: 1 } as const;
 
-function otherChannel(current: Channel, rng: Rng): Channel {
+export function otherChannel(current: Channel, rng: Rng): Channel {
   const choice: Channel = weightedKey(rng, SECOND_CHANNELS);
   return choice === current ? (current === "phone" ? "app" : "phone") : choice;
 }

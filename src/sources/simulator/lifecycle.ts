@@ -165,7 +165,7 @@ export class TicketProcess implements Agenda, TicketHandle {
     const department = from === undefined ? (route[0] ?? this.ctx.directory.centre) : handling.nextDepartment(route, this.tried, from, this.rng);
     this.tried.push(department);
     const at = this.sendTo(department, from);
-    if (handling.returnsTicket(department, this.hop, route.length, this.rng)) {
+    if (this.request.falseClosure === undefined && handling.returnsTicket(department, this.hop, route.length, this.rng)) {
       const returnedAt = handling.onDuty(at + handling.returnDelay(department, this.rng), urgency, this.rng);
       const data = { department: department.ref, hop: this.hop, reason: text.returnReason(this.rng) };
       this.add(returnedAt, ticketDraft("ticket.returned", this.ticketId, data));
@@ -226,7 +226,9 @@ export class TicketProcess implements Agenda, TicketHandle {
 
   private handle(): void {
     const department = this.department ?? this.ctx.directory.centre;
-    const closeAt = handling.onDuty(this.cursor + handling.handlingTime(department, this.terms, this.rng), this.request.urgency, this.rng);
+    // A false closure is a quick one: the department ticks it off rather than works on it.
+    const rushed = this.request.falseClosure === true ? 0.3 : 1;
+    const closeAt = handling.onDuty(this.cursor + rushed * handling.handlingTime(department, this.terms, this.rng), this.request.urgency, this.rng);
     while (closeAt > this.closeBy && this.extensions < 3 && this.rng.chance(department.behaviour.extensionRate)) {
       const askAt = this.closeBy - this.rng.between(2 * HOUR, DAY);
       this.extensions++;
@@ -241,8 +243,13 @@ export class TicketProcess implements Agenda, TicketHandle {
       if (overdue > 3 * DAY && this.rng.chance(0.5)) this.supervise(this.closeBy + 3 * DAY, "supervision", "超期三天以上，列入督办。");
     }
     const { leaf, requestType } = this.request.issue;
-    this.solved = handling.reallySolves(department, leaf, this.rounds, this.rng);
-    this.resolution = handling.declaredResolution(department, leaf, this.solved, requestType === "consultation", this.rng);
+    if (this.request.falseClosure === true) {
+      this.solved = false;
+      this.resolution = "resolved";
+    } else {
+      this.solved = handling.reallySolves(department, leaf, this.rounds, this.rng);
+      this.resolution = handling.declaredResolution(department, leaf, this.solved, requestType === "consultation", this.rng);
+    }
     this.close(closeAt, department);
   }
 

@@ -42,6 +42,8 @@ export interface Request {
   readonly mergeChance: number;
   /** Call attempts so far (a caller who hung up in the queue may try again). */
   readonly attempt: number;
+  /** Staged (repeat_chain): the first department keeps the ticket (no 退单) and declares it resolved without solving it. */
+  readonly falseClosure?: true;
 }
 
 /** Mostly the leaf's own type; a few suggestions and praise, some complaints phrased as pleas for help. */

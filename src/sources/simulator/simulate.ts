@@ -2,16 +2,19 @@
 // and yields their contract events in time order, lazily, for as many days as asked (Infinity
 // too). Deterministic: the same options give byte-identical events.
 import type { HotlineEvent } from "../../contract/event.js";
-import { AgendaQueue, Deferred, Timeline, type Draft } from "./agenda.js";
+import { AgendaQueue, Deferred, Timeline, type Agenda, type Draft } from "./agenda.js";
 import { Arrivals, Habit, Series, type ArrivalSink } from "./arrivals.js";
 import { callEvents, CallCentre, queueFor, ticketCreatedAt } from "./calls.js";
-import { CHANNEL_MIX, returnAfterClose, returnsWhileOpen, type Channel, type FrequentCaller, type ReturnVisit } from "./callers.js";
+import { BURST_CHANNEL_MIX, CHANNEL_MIX, returnAfterClose, returnsWhileOpen, type Channel, type FrequentCaller, type ReturnVisit } from "./callers.js";
 import { seasonalWeight, type CategoryLeaf } from "./categories.js";
 import type { CitySize, Community } from "./city.js";
 import { DailySequence, DAY, HOUR, isoLocal, MINUTE, SECOND, seasonOf, type SeasonName } from "./clock.js";
-import { TicketProcess, type TicketContext } from "./lifecycle.js";
+import { TicketProcess } from "./lifecycle.js";
+import type { Incident, IncidentLabel } from "./incidents.js";
 import { Rng, WeightedPicker, weightedKey } from "./random.js";
 import { freshRequest, newIssue, type Request, type TicketHandle } from "./request.js";
+import type { Desk, Lane } from "./stage-lanes.js";
+import { stageIncidents } from "./stage.js";
 import { buildWorld, type World } from "./world.js";
 
 export interface SimulationOptions {
@@ -24,6 +27,8 @@ export interface SimulationOptions {
   size: CitySize;
   /** `source_system` of every event; by default `sim-gongdan` (tickets) and `sim-acd` (calls). */
   sourceSystem?: string;
+  /** Labelled incidents staged on top of the everyday flow (none by default); see `simulateWithLabels`. */
+  incidents?: readonly Incident[];
 }
 
 /** An event with its time as epoch ms (what a realtime source paces by). */
@@ -33,9 +38,9 @@ export interface TimedEvent {
 }
 
 const ceilSecond = (ms: number) => Math.ceil(ms / SECOND) * SECOND;
-const BURST_CHANNELS = { phone: 0.75, app: 0.12, wechat: 0.1, web: 0.03 } as const;
 
-class Simulation implements ArrivalSink, TicketContext {
+/** The city's everyday flow is its own lane (see Lane); staged incidents run on lanes of their own. */
+class Simulation implements ArrivalSink, Lane, Desk {
   readonly rng: Rng;
   private readonly queue = new AgendaQueue();
   private readonly arrivals: Arrivals;
@@ -45,10 +50,13 @@ class Simulation implements ArrivalSink, TicketContext {
   private readonly communities: WeightedPicker<Community>;
   private readonly leavesBySeason = new Map<SeasonName, WeightedPicker<CategoryLeaf>>();
   private readonly burstsBySeason = new Map<SeasonName, WeightedPicker<CategoryLeaf> | undefined>();
+  private readonly labelled: (() => IncidentLabel)[];
 
   constructor(
-    private readonly world: World,
-    startMs: number,
+    readonly world: World,
+    readonly startMs: number,
+    readonly endMs: number,
+    incidents: readonly Incident[],
   ) {
     this.rng = Rng.stream(world.seed, "dynamics");
     this.communities = new WeightedPicker(world.city.communities, (c) => c.weight);
@@ -58,6 +66,15 @@ class Simulation implements ArrivalSink, TicketContext {
     for (const caller of world.frequentCallers) {
       this.queue.push(new Habit(ceilSecond(startMs), caller.perDay, this.rng, (atMs) => this.frequentCall(caller, atMs)));
     }
+    this.labelled = stageIncidents(this, incidents);
+  }
+
+  labels(): IncidentLabel[] {
+    return this.labelled.map((label) => label());
+  }
+
+  schedule(item: Agenda): void {
+    if (item.atMs !== Infinity) this.queue.push(item);
   }
 
   get directory(): World["departments"] {
@@ -108,7 +125,7 @@ class Simulation implements ArrivalSink, TicketContext {
     this.queue.push(
       new Series(moments, (t) => {
         const caller = this.world.callers.identity(this.world.callers.randomIndex(this.rng));
-        const channel: Channel = weightedKey(this.rng, BURST_CHANNELS);
+        const channel: Channel = weightedKey(this.rng, BURST_CHANNEL_MIX);
         const request = freshRequest(this.rng, t, caller, channel, newIssue(this.rng, leaf, community));
         const ticket = this.submit({ ...request, earlier: first, mergeChance: 0.3 });
         first ??= ticket;
@@ -123,6 +140,20 @@ class Simulation implements ArrivalSink, TicketContext {
     if (visit !== undefined) this.comeBack(ticket, visit);
   }
 
+  opened(ticket: TicketProcess, createdMs: number): void {
+    const { request } = ticket;
+    if (ticket.merged || request.repeats >= 3) return;
+    const first = this.directory.route(request.issue.leaf, request.issue.community.street)[0];
+    const slowness = (first?.behaviour.speed ?? 1) * (request.issue.leaf.tier === "complex" ? 1.5 : 1);
+    for (const visit of returnsWhileOpen(createdMs, request.channel, slowness, this.rng)) this.comeBack(ticket, visit);
+  }
+
+  called(): void {}
+
+  redials(request: Request): boolean {
+    return request.attempt < 3 && this.rng.chance(0.6);
+  }
+
   private frequentCall(caller: FrequentCaller, atMs: number): void {
     const leaf = this.rng.pick(caller.favourites);
     const issue = newIssue(this.rng, leaf, caller.community);
@@ -130,31 +161,29 @@ class Simulation implements ArrivalSink, TicketContext {
     this.submit(freshRequest(this.rng, atMs, caller.identity, this.rng.chance(0.75) ? "phone" : "web", stock));
   }
 
-  private submit(request: Request): TicketHandle | undefined {
-    return request.channel === "phone" ? this.call(request) : this.openTicket(request, request.atMs);
+  submit(request: Request, lane: Lane = this): TicketHandle | undefined {
+    return request.channel === "phone" ? this.call(request, lane) : this.openTicket(request, request.atMs, lane);
   }
 
   /** A phone request: the call, and the ticket the agent registers if it is answered. */
-  private call(request: Request): TicketProcess | undefined {
-    const rng = this.rng;
+  private call(request: Request, lane: Lane): TicketProcess | undefined {
+    const rng = lane.rng;
     const call = this.callCentre.handle(request.atMs, queueFor(request.issue.leaf, rng), true, this.arrivals.load, rng);
-    const ticket = call.answered ? this.openTicket(request, ticketCreatedAt(call, rng)) : undefined;
-    this.queue.push(new Timeline(callEvents(this.callIds.next(call.offeredMs), call, request.caller, ticket?.ticketId, rng)));
-    if (!call.answered && request.attempt < 3 && rng.chance(0.6)) {
+    const ticket = call.answered ? this.openTicket(request, ticketCreatedAt(call, rng), lane) : undefined;
+    const callId = this.callIds.next(call.offeredMs);
+    this.queue.push(new Timeline(callEvents(callId, call, request.caller, ticket?.ticketId, rng)));
+    lane.called(callId, call.offeredMs);
+    if (!call.answered && lane.redials(request)) {
       const atMs = ceilSecond(call.endedMs + rng.between(30 * SECOND, 20 * MINUTE));
-      this.queue.push(new Deferred(atMs, () => this.submit({ ...request, atMs, attempt: request.attempt + 1 })));
+      this.queue.push(new Deferred(atMs, () => this.submit({ ...request, atMs, attempt: request.attempt + 1 }, lane)));
     }
     return ticket;
   }
 
-  private openTicket(request: Request, createdMs: number): TicketProcess {
-    const ticket = new TicketProcess(this, request, this.ticketIds.next(createdMs), createdMs);
+  private openTicket(request: Request, createdMs: number, lane: Lane): TicketProcess {
+    const ticket = new TicketProcess(lane, request, this.ticketIds.next(createdMs), createdMs);
     this.queue.push(ticket);
-    if (!ticket.merged && request.repeats < 3) {
-      const first = this.directory.route(request.issue.leaf, request.issue.community.street)[0];
-      const slowness = (first?.behaviour.speed ?? 1) * (request.issue.leaf.tier === "complex" ? 1.5 : 1);
-      for (const visit of returnsWhileOpen(createdMs, request.channel, slowness, this.rng)) this.comeBack(ticket, visit);
-    }
+    lane.opened(ticket, createdMs);
     return ticket;
   }
 
@@ -213,12 +242,14 @@ export interface EventStream {
   next(): HotlineEvent | undefined;
   /** Epoch ms of the event `next` returned last. */
   readonly atMs: number;
+  /** The labels of the staged incidents so far: complete once `next` has returned undefined. */
+  labels(): IncidentLabel[];
 }
 
 export function openSimulation(options: SimulationOptions): EventStream {
   validate(options);
-  const simulation = new Simulation(buildWorld(options.seed, options.size), options.startMs);
   const endMs = options.startMs + options.days * DAY;
+  const simulation = new Simulation(buildWorld(options.seed, options.size), options.startMs, endMs, options.incidents ?? []);
   const ticketSystem = options.sourceSystem ?? "sim-gongdan";
   const callSystem = options.sourceSystem ?? "sim-acd";
   const idPrefix = `sim-${options.seed}-`;
@@ -227,6 +258,7 @@ export function openSimulation(options: SimulationOptions): EventStream {
     get atMs() {
       return simulation.lastAtMs;
     },
+    labels: () => simulation.labels(),
     next() {
       const event = simulation.next(endMs);
       if (event === undefined) return undefined;
@@ -248,4 +280,20 @@ export function* simulate(options: SimulationOptions): Generator<HotlineEvent, v
 export function* simulateTimed(options: SimulationOptions): Generator<TimedEvent, void, undefined> {
   const stream = openSimulation(options);
   for (let event = stream.next(); event !== undefined; event = stream.next()) yield { atMs: stream.atMs, event };
+}
+
+/** A simulation with labelled incidents: its events, and the ground truth of what each incident produced. */
+export interface LabelledSimulation {
+  readonly events: Generator<HotlineEvent, void, undefined>;
+  /** One label per incident, in the order given; complete once `events` is exhausted. */
+  labels(): IncidentLabel[];
+}
+
+/** The events with `options.incidents` staged in them, and their labels. Throws a RangeError on an incident it cannot stage. */
+export function simulateWithLabels(options: SimulationOptions): LabelledSimulation {
+  const stream = openSimulation(options);
+  function* events(): Generator<HotlineEvent, void, undefined> {
+    for (let event = stream.next(); event !== undefined; event = stream.next()) yield event;
+  }
+  return { events: events(), labels: () => stream.labels() };
 }
