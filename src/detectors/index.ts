@@ -8,6 +8,7 @@ import { DEFAULT_HOTSPOT_CONFIG } from "./hotspot/hotspots.js";
 import { createPhraseDeriver } from "./phrase/deriver.js";
 import { DEFAULT_PHRASE_CONFIG } from "./phrase/phrases.js";
 import { createRepeatDeriver } from "./repeat/deriver.js";
+import { createSpikeDeriver } from "./spike/deriver.js";
 import { DEFAULT_REPEAT_CONFIG } from "./repeat/repeats.js";
 import { createTicketFlagsDeriver } from "./ticket-flags/deriver.js";
 import { DEFAULT_TICKET_FLAGS_CONFIG } from "./ticket-flags/flags.js";
@@ -15,6 +16,7 @@ import { DEFAULT_TICKET_FLAGS_CONFIG } from "./ticket-flags/flags.js";
 export function createDerivers(config: Config): Deriver[] {
   const latenessMs = config.detect.latenessMs;
   return [
+    createSpikeDeriver({ timeZone: config.timezone, latenessMs }),
     createTicketFlagsDeriver({ config: { ...DEFAULT_TICKET_FLAGS_CONFIG, ...config.detect.flags }, latenessMs }),
     createRepeatDeriver({ config: { ...DEFAULT_REPEAT_CONFIG, ...config.detect.repeats }, latenessMs }),
     createCallerFlagsDeriver({ config: { ...DEFAULT_CALLER_FLAGS_CONFIG, ...config.detect.callers }, latenessMs }),

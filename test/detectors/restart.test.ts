@@ -12,6 +12,8 @@ const RESULT_TABLES = {
   repeats: "SELECT * FROM repeats FINAL ORDER BY repeat_id",
   caller_flags: "SELECT * FROM caller_flags FINAL ORDER BY flag_id",
   hotspots: "SELECT * FROM hotspots FINAL ORDER BY hotspot_id",
+  spikes: "SELECT * FROM spikes FINAL ORDER BY spike_id",
+  phrases: "SELECT * FROM phrases FINAL ORDER BY phrase_id",
 };
 
 describe("detectors across a restart", () => {
@@ -34,7 +36,8 @@ describe("detectors across a restart", () => {
     for (const [table, sql] of Object.entries(RESULT_TABLES)) {
       const a = await queryData(once, sql, env);
       const b = await queryData(twice, sql, env);
-      expect(a.length, table).toBeGreaterThan(table === "caller_flags" || table === "hotspots" ? -1 : 50);
+      // the smaller tables may be empty in three weeks of a small city; equality is what counts
+      expect(a.length, table).toBeGreaterThan(["ticket_flags", "repeats"].includes(table) ? 50 : -1);
       expect(b, table).toEqual(a);
     }
   });
