@@ -91,6 +91,9 @@ describe("Kafka → ClickHouse, exactly once", () => {
     expect(reference["tickets"]!.length).toBeGreaterThan(100);
     expect(reference["volume_minute"]!.length).toBeGreaterThan(100);
     expect(reference["calls_minute"]!.length).toBeGreaterThan(100);
+    // the detectors run in Kafka mode too
+    const [flags] = await queryData<{ n: number }>(faultFree.dataDir, "SELECT (SELECT count() FROM ticket_flags) + (SELECT count() FROM repeats) AS n");
+    expect(flags!.n).toBeGreaterThan(0);
   });
 
   it("after SIGKILLs between write and commit, every table equals the fault-free run", async () => {
