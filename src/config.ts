@@ -40,6 +40,14 @@ export const envSchema = z.strictObject({
   HOTLINE_FREQUENT_CALLER_WINDOW: int(2, 100_000).default(30),
   HOTLINE_IDENTICAL_TEXTS: int(2, 10_000).default(3),
   HOTLINE_OUT_OF_SCOPE_TICKETS: int(1, 10_000).default(3),
+  HOTLINE_SPIKE_ALPHA_PER_SERIES_DAY: z.coerce.number({ error: "must be a number" }).gt(0).lt(1).default(1e-3),
+  HOTLINE_SPIKE_MIN_COUNT: int(1, 10_000).default(3),
+  HOTLINE_SPIKE_WARMUP_DAYS: int(1, 365).default(14),
+  HOTLINE_HOTSPOT_H3_RESOLUTION: int(4, 12).default(8),
+  HOTLINE_HOTSPOT_RECENT_DAYS: int(1, 60).default(3),
+  HOTLINE_HOTSPOT_BASELINE_DAYS: int(7, 365).default(28),
+  HOTLINE_CHRONIC_TOP: int(1, 1_000).default(10),
+  HOTLINE_PHRASE_MIN_COUNT: int(2, 100_000).default(5),
   HOTLINE_SIM_SEED: int(0, 2 ** 31 - 1).default(12345),
   HOTLINE_SIM_SIZE: z.enum(["small", "medium", "large"]).default("small"),
   HOTLINE_SIM_SPEEDUP: z.coerce.number().min(0.001).max(1_000_000).default(60),
@@ -106,6 +114,9 @@ export interface Config {
     readonly flags: { readonly maxHops: number; readonly returnsThreshold: number; readonly extensionsThreshold: number; readonly departmentsThreshold: number };
     readonly repeats: { readonly windowMs: number; readonly collectiveCallers: number; readonly collectiveWindowMs: number; readonly maxTextDistance: number };
     readonly callers: { readonly dailyTickets: number; readonly windowTickets: number; readonly identicalTexts: number; readonly outOfScope: number; readonly windowMs: number };
+    readonly spikes: { readonly alphaPerSeriesDay: number; readonly minCount: number; readonly warmupDays: number };
+    readonly hotspots: { readonly h3Resolution: number; readonly recentDays: number; readonly baselineDays: number; readonly chronicTop: number };
+    readonly phrases: { readonly minCount: number };
   };
   readonly http: { readonly host: string; readonly port: number };
   readonly simulator: { readonly seed: number; readonly size: "small" | "medium" | "large"; readonly speedup: number };
@@ -203,6 +214,14 @@ function toConfig(e: z.infer<typeof envSchema>, overrides: ConfigOverrides): Con
         outOfScope: e.HOTLINE_OUT_OF_SCOPE_TICKETS,
         windowMs: e.HOTLINE_REPEAT_WINDOW_DAYS * 86_400_000,
       },
+      spikes: { alphaPerSeriesDay: e.HOTLINE_SPIKE_ALPHA_PER_SERIES_DAY, minCount: e.HOTLINE_SPIKE_MIN_COUNT, warmupDays: e.HOTLINE_SPIKE_WARMUP_DAYS },
+      hotspots: {
+        h3Resolution: e.HOTLINE_HOTSPOT_H3_RESOLUTION,
+        recentDays: e.HOTLINE_HOTSPOT_RECENT_DAYS,
+        baselineDays: e.HOTLINE_HOTSPOT_BASELINE_DAYS,
+        chronicTop: e.HOTLINE_CHRONIC_TOP,
+      },
+      phrases: { minCount: e.HOTLINE_PHRASE_MIN_COUNT },
     },
     http: { host: e.HOTLINE_HTTP_HOST, port: e.HOTLINE_HTTP_PORT },
     simulator: { seed: e.HOTLINE_SIM_SEED, size: e.HOTLINE_SIM_SIZE, speedup: e.HOTLINE_SIM_SPEEDUP },

@@ -14,13 +14,18 @@ import { createTicketFlagsDeriver } from "./ticket-flags/deriver.js";
 import { DEFAULT_TICKET_FLAGS_CONFIG } from "./ticket-flags/flags.js";
 
 export function createDerivers(config: Config): Deriver[] {
-  const latenessMs = config.detect.latenessMs;
+  const { latenessMs, hotspots } = config.detect;
   return [
-    createSpikeDeriver({ timeZone: config.timezone, latenessMs }),
+    createSpikeDeriver({ timeZone: config.timezone, latenessMs, ...config.detect.spikes }),
     createTicketFlagsDeriver({ config: { ...DEFAULT_TICKET_FLAGS_CONFIG, ...config.detect.flags }, latenessMs }),
     createRepeatDeriver({ config: { ...DEFAULT_REPEAT_CONFIG, ...config.detect.repeats }, latenessMs }),
     createCallerFlagsDeriver({ config: { ...DEFAULT_CALLER_FLAGS_CONFIG, ...config.detect.callers }, latenessMs }),
-    createHotspotDeriver({ config: DEFAULT_HOTSPOT_CONFIG, timeZone: config.timezone, latenessMs, h3Resolution: 8 }),
-    createPhraseDeriver({ config: DEFAULT_PHRASE_CONFIG, timeZone: config.timezone }),
+    createHotspotDeriver({
+      config: { ...DEFAULT_HOTSPOT_CONFIG, recentDays: hotspots.recentDays, baselineDays: hotspots.baselineDays, chronicTop: hotspots.chronicTop },
+      timeZone: config.timezone,
+      latenessMs,
+      h3Resolution: hotspots.h3Resolution,
+    }),
+    createPhraseDeriver({ config: { ...DEFAULT_PHRASE_CONFIG, ...config.detect.phrases }, timeZone: config.timezone }),
   ];
 }
