@@ -42,7 +42,7 @@ export const envSchema = z.strictObject({
   HOTLINE_OUT_OF_SCOPE_TICKETS: int(1, 10_000).default(3),
   HOTLINE_SPIKE_ALPHA_PER_SERIES_DAY: z.coerce.number({ error: "must be a number" }).gt(0).lt(1).default(1e-3),
   HOTLINE_SPIKE_MIN_COUNT: int(1, 10_000).default(3),
-  HOTLINE_SPIKE_WARMUP_DAYS: int(1, 365).default(14),
+  HOTLINE_SPIKE_WARMUP_DAYS: int(1, 56).default(14),
   HOTLINE_HOTSPOT_H3_RESOLUTION: int(4, 12).default(8),
   HOTLINE_HOTSPOT_RECENT_DAYS: int(1, 60).default(3),
   HOTLINE_HOTSPOT_BASELINE_DAYS: int(7, 365).default(28),

@@ -1,5 +1,4 @@
-// Descriptive statistics (mean, sample variance and sd) and false-discovery control across many
-// tests at once (Benjamini–Hochberg, Bonferroni), as R's mean, var, sd and p.adjust compute them.
+// Descriptive statistics and multiple-testing adjustments (Benjamini–Hochberg, Bonferroni), as R computes them.
 
 export function sum(values: readonly number[]): number {
   let total = 0;

@@ -1,5 +1,4 @@
-// Tail probabilities and quantiles the detectors need (Poisson, negative binomial, normal, Student t),
-// computed from the regularized incomplete gamma and beta functions so tiny tails stay accurate.
+// Poisson, negative-binomial, normal and Student t tails and quantiles, accurate far into the tails.
 
 const EPSILON = 1e-15;
 const TINY = 1e-300;
@@ -113,12 +112,12 @@ export function poissonUpperTail(k: number, mean: number): number {
 
 /**
  * P(X ≥ k) for a negative binomial with the given mean and size r (variance mean + mean²/r);
- * size = Infinity is the Poisson limit.
+ * size = Infinity is the Poisson limit, also used above 1e7 where lnΓ differences lose digits.
  */
 export function negBinomialUpperTail(k: number, mean: number, size: number): number {
   if (k <= 0) return 1;
   if (mean <= 0) return 0;
-  if (!Number.isFinite(size) || size > 1e12) return poissonUpperTail(k, mean);
+  if (!Number.isFinite(size) || size > 1e7) return poissonUpperTail(k, mean);
   return betaI(mean / (mean + size), Math.ceil(k), size);
 }
 

@@ -1,5 +1,6 @@
-// CDC EARS C1, C2 and C3 on daily counts, after R's surveillance::earsC (Salmon, Schumacher and
-// Höhle 2016), kept faithful as the baseline the spike detector is benchmarked against.
+// CDC EARS C1, C2 and C3 on daily counts, faithful to R's surveillance::earsC: the baseline to beat.
+//
+// After Salmon, Schumacher and Höhle (2016), JSS 70(10), and the package source (R/earsC.R):
 //
 // - C1: baseline t-7…t-1; C2: baseline t-9…t-3 (a 2-day guard band). Upper bound mean + z·sd with
 //   the sample sd (n − 1) and z = qnorm(1 − alpha); alarm when today > upper bound (strictly, as

@@ -1,5 +1,6 @@
-// ESSENCE's Regression/EWMA switch on daily counts, following CDC NSSP's R port (Rnssp:
-// alert_switch composing alert_regression and alert_ewma/ewma_loop), kept as a benchmark baseline.
+// ESSENCE's Regression/EWMA switch on daily counts, faithful to CDC NSSP's R port: the other baseline to beat.
+//
+// Followed: Rnssp's alert_switch, which composes alert_regression and alert_ewma (ewma_loop):
 //
 // - Regression: ordinary least squares on the B = 28 days ending g + 1 = 3 days before today,
 //   with an intercept, a linear time term and Mon…Sat indicators (Sunday the reference); the
@@ -10,8 +11,9 @@
 //   and floored as Rnssp does; a smoothed value beyond the red limit is clamped back to it; the
 //   smaller of the two p-values (t test, baseline length − 1 degrees of freedom) is reported.
 // - Switch: regression when its adjusted R² ≥ 0.60, else EWMA. Red is p < 0.01, yellow p < 0.05.
-// Rnssp's limits are rounded to 5 decimals, as here. Not ported: its growing regression baseline
-// (we need the full B + g days), holidays (Rnssp omits them too) and percentages.
+// Rnssp's limits are rounded to 5 decimals, as here. Its current alert_switch is followed; an older
+// one ran a single un-clamped 0.4 EWMA. Not ported: the growing regression baseline (we need the
+// full B + g days), holidays (Rnssp omits them too) and percentages.
 import type { BaselineVerdict } from "./ears.js";
 import { mean, sd } from "./describe.js";
 import { studentTQuantile, studentTUpperTail } from "./distributions.js";

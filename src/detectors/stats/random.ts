@@ -1,5 +1,4 @@
-// A tiny seeded PRNG (mulberry32) and the draws test fixtures need; never Math.random, so every
-// synthetic city replays identically.
+// A tiny seeded PRNG (mulberry32) and Poisson draws for fixtures; never Math.random, so cities replay identically.
 
 /** mulberry32: a 32-bit state generator returning floats in [0, 1). */
 export function mulberry32(seed: number): () => number {

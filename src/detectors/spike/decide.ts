@@ -1,0 +1,180 @@
+// The decision for one series and resolution: test, then open, grow or close its spike; feed final buckets to the baseline.
+import { negBinomialUpperTail } from "../stats/distributions.js";
+import type { SpikeConfig } from "./config.js";
+import { hourOfDay } from "./calendar.js";
+import type { ResolutionView } from "./resolution.js";
+import type { Cusum, SeriesNode } from "./series.js";
+import { type OpenSpike, type SpikeWindow, spikeId } from "./spikes.js";
+import type { SpikeStatus, SpikeTrigger } from "./types.js";
+
+export type Emit = (node: SeriesNode, view: ResolutionView, spike: OpenSpike, status: SpikeStatus, window: SpikeWindow) => void;
+
+/** The minimum count, excess and ratio every alarm needs, whatever its p-value. */
+export function clearsFloors(observed: number, expected: number, c: SpikeConfig): boolean {
+  return observed >= c.minCount && observed >= expected + c.minExcess && observed >= c.minRatio * expected;
+}
+
+function significant(observed: number, expected: number, size: number, view: ResolutionView, c: SpikeConfig): boolean {
+  return clearsFloors(observed, expected, c) && negBinomialUpperTail(observed, expected, size) < view.alpha;
+}
+
+function elevated(observed: number, expected: number, size: number, c: SpikeConfig): boolean {
+  return observed >= 1 && observed > expected + c.elevatedSds * Math.sqrt(expected + (expected * expected) / size);
+}
+
+/** Log-likelihood ratio of a count under rate × ratio against the baseline (negative binomial). */
+export function cusumIncrement(observed: number, expected: number, size: number, ratio: number): number {
+  if (!Number.isFinite(size)) return observed * Math.log(ratio) - (ratio - 1) * expected;
+  const shifted = size + ratio * expected;
+  return observed * Math.log((ratio * (size + expected)) / shifted) + size * Math.log((size + expected) / shifted);
+}
+
+function step(cusum: Cusum, bucket: number, observed: number, expected: number, size: number, ratio: number): void {
+  const next = Math.max(0, cusum.sum + cusumIncrement(observed, expected, size, ratio));
+  if (next === 0) {
+    cusum.runObserved = 0;
+    cusum.runExpected = 0;
+  } else if (cusum.sum === 0) {
+    cusum.runStart = bucket;
+    cusum.runObserved = observed;
+    cusum.runExpected = expected;
+  } else {
+    cusum.runObserved += observed;
+    cusum.runExpected += expected;
+  }
+  cusum.sum = next;
+}
+
+function cusumAlarm(cusum: Cusum, view: ResolutionView, c: SpikeConfig): boolean {
+  return view.cusum !== undefined && cusum.sum >= view.cusum.limit && clearsFloors(cusum.runObserved, cusum.runExpected, c);
+}
+
+interface Trigger {
+  readonly kind: SpikeTrigger;
+  readonly bucket: number;
+  readonly start: number;
+}
+
+interface Bucket {
+  readonly bucket: number;
+  readonly observed: number;
+  readonly expected: number;
+}
+
+/** Tests the buckets from firstPending to the one holding atMs; opens or grows this series' spike. */
+export function evaluatePending(node: SeriesNode, view: ResolutionView, firstPending: number, atMs: number, c: SpikeConfig, emit: Emit): void {
+  const counts = node.counts[view.resolution];
+  const size = view.size(node);
+  const cusum: Cusum = { ...node.cusum };
+  const pending: Bucket[] = [];
+  let trigger: Trigger | undefined;
+  for (let bucket = firstPending; view.startMs(bucket) < atMs; bucket++) {
+    const observed = counts.get(bucket) ?? 0;
+    const expected = view.elapsedExpected(node, bucket, atMs);
+    pending.push({ bucket, observed, expected });
+    if (!trigger && significant(observed, expected, size, view, c)) trigger = { kind: "bucket", bucket, start: startOfRise(node, view, bucket, atMs, c) };
+    if (!view.cusum) continue;
+    step(cusum, bucket, observed, expected, size, view.cusum.rateRatio);
+    if (!trigger && cusumAlarm(cusum, view, c)) trigger = { kind: "cusum", bucket, start: cusum.runStart };
+  }
+  const last = pending[pending.length - 1]?.bucket ?? firstPending - 1;
+  for (const hours of view.trailingWindows) {
+    if (trigger) break;
+    let observed = 0;
+    let expected = 0;
+    let firstTicket = last;
+    for (let b = last; b > last - hours; b--) {
+      const count = counts.get(b) ?? 0;
+      observed += count;
+      expected += b >= firstPending ? view.elapsedExpected(node, b, atMs) : view.expected(node, b);
+      if (count > 0) firstTicket = b;
+    }
+    if (significant(observed, expected, size, view, c)) trigger = { kind: "window", bucket: last, start: startOfRise(node, view, firstTicket, atMs, c) };
+  }
+  let spike = node.spikes[view.resolution];
+  let status: SpikeStatus | undefined;
+  if (!spike && trigger) {
+    spike = open(node, view, trigger, firstPending, atMs);
+    node.spikes[view.resolution] = spike;
+    status = "open";
+  }
+  if (!spike) return;
+  let observed = spike.settledObserved;
+  let expected = spike.settledExpected;
+  for (const b of pending) {
+    if (b.bucket < spike.startBucket) continue;
+    observed += b.observed;
+    expected += b.expected;
+  }
+  const growth = observed - spike.reportedObserved;
+  if (!status && growth >= Math.max(1, c.updateGrowthRatio * spike.reportedObserved)) status = "updated";
+  if (!status) return;
+  spike.reportedObserved = observed;
+  emit(node, view, spike, status, { observed, expected, size });
+}
+
+/** Walks back from the triggering bucket over the elevated buckets just before it. */
+function startOfRise(node: SeriesNode, view: ResolutionView, bucket: number, atMs: number, c: SpikeConfig): number {
+  const counts = node.counts[view.resolution];
+  const size = view.size(node);
+  const earliest = Math.max(bucket - view.lookbackBuckets, node.lastSpikeEnd[view.resolution] + 1);
+  let start = bucket;
+  for (let b = bucket - 1; b >= earliest; b--) {
+    if (!elevated(counts.get(b) ?? 0, view.elapsedExpected(node, b, atMs), size, c)) break;
+    start = b;
+  }
+  return start;
+}
+
+function open(node: SeriesNode, view: ResolutionView, trigger: Trigger, firstPending: number, atMs: number): OpenSpike {
+  const start = Math.max(trigger.start, node.lastSpikeEnd[view.resolution] + 1, firstPending - view.lookbackBuckets);
+  const startedAtMs = view.startMs(start);
+  let settledObserved = 0;
+  let settledExpected = 0;
+  for (let b = start; b < firstPending; b++) {
+    settledObserved += node.counts[view.resolution].get(b) ?? 0;
+    settledExpected += view.expected(node, b);
+  }
+  return {
+    id: spikeId(node.key, view.resolution, startedAtMs),
+    trigger: trigger.kind,
+    startBucket: start,
+    startedAtMs,
+    firstSeenMs: atMs,
+    settledObserved,
+    settledExpected,
+    lastElevatedEndMs: view.endMs(trigger.bucket),
+    quietBuckets: 0,
+    reportedObserved: 0,
+  };
+}
+
+/** How a final bucket enters the baseline: not at all (a partial first day), as is (warm-up), or capped. */
+export type RecordMode = "skip" | "raw" | "capped";
+
+/** A bucket is final: feed the CUSUM (reset after an alarm) and the baseline; close a quiet spike. */
+export function finalizeBucket(node: SeriesNode, view: ResolutionView, bucket: number, record: RecordMode, c: SpikeConfig, emit: Emit): void {
+  const observed = node.counts[view.resolution].get(bucket) ?? 0;
+  const expected = view.expected(node, bucket);
+  const size = view.size(node);
+  if (view.cusum) {
+    step(node.cusum, bucket, observed, expected, size, view.cusum.rateRatio);
+    if (cusumAlarm(node.cusum, view, c)) Object.assign(node.cusum, { sum: 0, runObserved: 0, runExpected: 0 });
+  }
+  const spike = node.spikes[view.resolution];
+  if (spike && bucket >= spike.startBucket) {
+    if (elevated(observed, expected, size, c)) {
+      spike.settledObserved += observed;
+      spike.settledExpected += expected;
+      spike.lastElevatedEndMs = view.endMs(bucket);
+      spike.quietBuckets = 0;
+    } else if (++spike.quietBuckets >= view.closeAfterQuiet) {
+      emit(node, view, spike, "closed", { observed: spike.settledObserved, expected: spike.settledExpected, size });
+      node.spikes[view.resolution] = undefined;
+      node.lastSpikeEnd[view.resolution] = bucket;
+    }
+  }
+  if (record === "skip") return;
+  if (view.resolution === "hour") node.baseline.recordHour(hourOfDay(bucket), observed, expected, record === "capped");
+  else node.baseline.recordDay(observed, expected, record === "capped");
+}
