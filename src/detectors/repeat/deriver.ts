@@ -1,20 +1,19 @@
 // Feeds stored events to the repeat-complaint detector and turns repeats into `repeats` rows.
-import type { EventRow } from "../../contract/normalise.js";
-import type { Deriver, TableRows } from "../../pipeline/derive.js";
-import { msToStoreTime, storeTimeToMs } from "../time.js";
+import type { Deriver } from "../../pipeline/derive.js";
+import { createTicketDeriver } from "../ticket-deriver.js";
+import { msToStoreTime } from "../time.js";
 import { RepeatDetector, type Repeat, type RepeatConfig } from "./repeats.js";
 
 export function createRepeatDeriver(options: { readonly config: RepeatConfig; readonly latenessMs: number }): Deriver {
   const detector = new RepeatDetector(options.config);
-  let newestMs = 0;
-  return {
+  return createTicketDeriver({
     name: "repeats",
+    table: "repeats",
     replayWindowMs: options.config.windowMs,
-    derive(events: readonly EventRow[]): readonly TableRows[] {
-      for (const e of events) {
-        if (e.ticket_id === "") continue;
-        const occurredAtMs = storeTimeToMs(e.occurred_at);
-        newestMs = Math.max(newestMs, occurredAtMs);
+    latenessMs: options.latenessMs,
+    toRow,
+    detector: {
+      observe: (e, occurredAtMs) =>
         detector.observe({
           type: e.type,
           ticketId: e.ticket_id,
@@ -26,12 +25,10 @@ export function createRepeatDeriver(options: { readonly config: RepeatConfig; re
           communityCode: e.community_code,
           departmentCode: e.department_code,
           text: e.text,
-        });
-      }
-      const repeats = detector.advance(newestMs - options.latenessMs);
-      return repeats.length === 0 ? [] : [{ table: "repeats", rows: repeats.map(toRow) }];
+        }),
+      advance: (watermarkMs) => detector.advance(watermarkMs),
     },
-  };
+  });
 }
 
 function toRow(r: Repeat): Record<string, unknown> {

@@ -1,6 +1,6 @@
 // Feeds stored events to the ticket-flags detector and turns its flags into `ticket_flags` rows.
-import type { EventRow } from "../../contract/normalise.js";
-import type { Deriver, TableRows } from "../../pipeline/derive.js";
+import type { Deriver } from "../../pipeline/derive.js";
+import { createTicketDeriver } from "../ticket-deriver.js";
 import { msToStoreTime, storeTimeToMs } from "../time.js";
 import { TicketFlagsDetector, type TicketFlag, type TicketFlagsConfig } from "./flags.js";
 
@@ -12,15 +12,14 @@ export interface TicketFlagsDeriverOptions {
 
 export function createTicketFlagsDeriver(options: TicketFlagsDeriverOptions): Deriver {
   const detector = new TicketFlagsDetector(options.config);
-  let newestMs = 0;
-  return {
+  return createTicketDeriver({
     name: "ticket_flags",
+    table: "ticket_flags",
     replayWindowMs: options.config.retentionMs,
-    derive(events: readonly EventRow[]): readonly TableRows[] {
-      for (const e of events) {
-        if (e.ticket_id === "") continue;
-        const occurredAtMs = storeTimeToMs(e.occurred_at);
-        newestMs = Math.max(newestMs, occurredAtMs);
+    latenessMs: options.latenessMs,
+    toRow,
+    detector: {
+      observe: (e, occurredAtMs) =>
         detector.observe({
           type: e.type,
           ticketId: e.ticket_id,
@@ -30,12 +29,10 @@ export function createTicketFlagsDeriver(options: TicketFlagsDeriverOptions): De
           deadlineMs: e.deadline === null ? null : storeTimeToMs(e.deadline),
           categoryCode: e.category_code,
           districtCode: e.district_code,
-        });
-      }
-      const flags = detector.advance(newestMs - options.latenessMs);
-      return flags.length === 0 ? [] : [{ table: "ticket_flags", rows: flags.map(toRow) }];
+        }),
+      advance: (watermarkMs) => detector.advance(watermarkMs),
     },
-  };
+  });
 }
 
 function toRow(flag: TicketFlag): Record<string, unknown> {
