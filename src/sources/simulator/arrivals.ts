@@ -6,6 +6,21 @@ import type { SizeProfile } from "./city.js";
 import { DAY, HOUR, HOURLY_SHARE, WEEKDAY_FACTOR, localDay, localHour, localWeekday, roundToSecond, toOfficeHours } from "./clock.js";
 import type { Rng } from "./random.js";
 
+/** A public holiday (节假日): from `startMs`, for `days` days, arrivals run at `volumeFactor` of normal. */
+export interface Holiday {
+  readonly startMs: number;
+  readonly days: number;
+  readonly volumeFactor: number;
+}
+
+export function checkHolidays(holidays: readonly Holiday[]): void {
+  for (const h of holidays) {
+    if (!Number.isFinite(h.startMs) || !(h.days > 0) || !Number.isFinite(h.days) || !(h.volumeFactor >= 0) || !Number.isFinite(h.volumeFactor)) {
+      throw new RangeError(`a holiday needs a finite startMs, days > 0 and a volumeFactor ≥ 0, got ${JSON.stringify(h)}`);
+    }
+  }
+}
+
 export interface ArrivalSink {
   /** A new request about a new issue. */
   fresh(atMs: number): void;
@@ -42,6 +57,7 @@ export class Arrivals implements Agenda {
     private readonly profile: SizeProfile,
     private readonly rng: Rng,
     private readonly sink: ArrivalSink,
+    private readonly holidays: readonly Holiday[] = [],
   ) {
     this.atMs = startMs;
     this.slotEnd = startMs;
@@ -68,6 +84,12 @@ export class Arrivals implements Agenda {
     else this.sink.burst(atMs);
   }
 
+  /** The volume factor of the holiday covering `ms`, 1 outside every holiday. */
+  private holidayFactor(ms: number): number {
+    for (const h of this.holidays) if (ms >= h.startMs && ms < h.startMs + h.days * DAY) return h.volumeFactor;
+    return 1;
+  }
+
   /** Draws the arrivals of the next slot (up to the next whole hour), sorted, encoded as time × 4 + kind. */
   private fillSlot(): void {
     const slotStart = this.slotEnd;
@@ -81,10 +103,13 @@ export class Arrivals implements Agenda {
     const hour = Math.floor(localHour(slotStart));
     const trend = 1 + (TREND_PER_DAY * (slotStart - this.startMs)) / DAY;
     this.load = ((WEEKDAY_FACTOR[localWeekday(slotStart)] ?? 1) / MEAN_WEEKDAY) * trend * this.dayNoise;
+    const holiday = this.holidayFactor(slotStart);
+    // Without holidays nothing is multiplied, so the draws (and the events) stay exactly as before.
+    if (holiday !== 1) this.load *= holiday;
     const expected = this.profile.ticketsPerDay * FRESH_SHARE * (HOURLY_SHARE[hour] ?? 0) * this.load * (length / HOUR);
     const fresh = rng.poisson(expected);
     const consultations = rng.poisson(expected * CONSULTATIONS_PER_REQUEST);
-    const bursts = hour >= 7 && hour < 22 ? rng.poisson((this.profile.burstsPerDay / 15) * (length / HOUR)) : 0;
+    const bursts = hour >= 7 && hour < 22 ? rng.poisson((this.profile.burstsPerDay / 15) * (length / HOUR) * holiday) : 0;
     const codes = new Float64Array(fresh + consultations + bursts);
     for (let i = 0; i < codes.length; i++) {
       const kind = i < fresh ? FRESH : i < fresh + consultations ? CONSULTATION : BURST;

@@ -38,6 +38,7 @@ export { parseIncidents } from "./incident-schema.js";
 export { defaultRandomIncidents, normalPerHour, randomIncidents, type RandomIncidentOptions } from "./random-incidents.js";
 export { createSimulatorSource, type RealtimeOptions, type SimulatorSourceOptions } from "./source.js";
 export { buildWorld, type World } from "./world.js";
+export type { Holiday } from "./arrivals.js";
 export { buildCity, SIZE_PROFILES, type City, type CitySize, type Community, type District, type SizeProfile, type Street } from "./city.js";
 export { CATEGORY_LEAVES, SLA_TIERS, leafByCode, type CategoryLeaf, type SlaTier } from "./categories.js";
 export {

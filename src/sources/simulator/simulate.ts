@@ -3,7 +3,7 @@
 // too). Deterministic: the same options give byte-identical events.
 import type { HotlineEvent } from "../../contract/event.js";
 import { AgendaQueue, Deferred, Timeline, type Agenda, type Draft } from "./agenda.js";
-import { Arrivals, Habit, Series, type ArrivalSink } from "./arrivals.js";
+import { Arrivals, checkHolidays, Habit, Series, type ArrivalSink, type Holiday } from "./arrivals.js";
 import { callEvents, CallCentre, queueFor, ticketCreatedAt } from "./calls.js";
 import { BURST_CHANNEL_MIX, CHANNEL_MIX, returnAfterClose, returnsWhileOpen, type Channel, type FrequentCaller, type ReturnVisit } from "./callers.js";
 import { seasonalWeight, type CategoryLeaf } from "./categories.js";
@@ -29,6 +29,8 @@ export interface SimulationOptions {
   sourceSystem?: string;
   /** Labelled incidents staged on top of the everyday flow (none by default); see `simulateWithLabels`. */
   incidents?: readonly Incident[];
+  /** Public holidays (节假日) with lower volume: new requests and bursts scaled by their factor (none by default). */
+  holidays?: readonly Holiday[];
 }
 
 /** An event with its time as epoch ms (what a realtime source paces by). */
@@ -57,11 +59,12 @@ class Simulation implements ArrivalSink, Lane, Desk {
     readonly startMs: number,
     readonly endMs: number,
     incidents: readonly Incident[],
+    holidays: readonly Holiday[],
   ) {
     this.rng = Rng.stream(world.seed, "dynamics");
     this.communities = new WeightedPicker(world.city.communities, (c) => c.weight);
     this.callCentre = new CallCentre(world.profile);
-    this.arrivals = new Arrivals(ceilSecond(startMs), world.profile, this.rng, this);
+    this.arrivals = new Arrivals(ceilSecond(startMs), world.profile, this.rng, this, holidays);
     this.queue.push(this.arrivals);
     for (const caller of world.frequentCallers) {
       this.queue.push(new Habit(ceilSecond(startMs), caller.perDay, this.rng, (atMs) => this.frequentCall(caller, atMs)));
@@ -234,6 +237,7 @@ function validate(options: SimulationOptions): void {
   if (sourceSystem !== undefined && (sourceSystem.length < 1 || sourceSystem.length > 64)) {
     throw new RangeError("sourceSystem must be 1 to 64 characters");
   }
+  checkHolidays(options.holidays ?? []);
 }
 
 /** A pull stream over the simulation, what the generators and the Source read. */
@@ -249,7 +253,7 @@ export interface EventStream {
 export function openSimulation(options: SimulationOptions): EventStream {
   validate(options);
   const endMs = options.startMs + options.days * DAY;
-  const simulation = new Simulation(buildWorld(options.seed, options.size), options.startMs, endMs, options.incidents ?? []);
+  const simulation = new Simulation(buildWorld(options.seed, options.size), options.startMs, endMs, options.incidents ?? [], options.holidays ?? []);
   const ticketSystem = options.sourceSystem ?? "sim-gongdan";
   const callSystem = options.sourceSystem ?? "sim-acd";
   const idPrefix = `sim-${options.seed}-`;
