@@ -11,7 +11,7 @@
 //   no control at all uses its signature default alpha = 0.001 for C3 too; pass alpha to match.
 //   The package code derives C3's upper bound as y_t + S·(z − lag terms), which ignores y_t's
 //   own term; we follow the documented statistic and report the count that would alarm.
-// - sd = 0 is used as is (minSigma defaults to 0, as in the package): any count above the
+// - sd = 0 is used as is (minSigma defaults to 0, as in the package): every count above the
 //   baseline mean alarms, which is EARS's known weakness on sparse series. A z-score of 0/0
 //   (today equal to a constant baseline) counts as 0, where R yields NaN and no alarm.
 import { mean, sd } from "./describe.js";
