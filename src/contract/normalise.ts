@@ -3,6 +3,7 @@
 import type { z } from "zod";
 import type { HotlineEvent } from "./event.js";
 import type { caller } from "./fields.js";
+import { msToStoreTime } from "./store-time.js";
 import { isUsablePhone, scrubText, type PersonalDataHasher } from "./personal-data.js";
 
 /** One row of the `events` table (see schemas/clickhouse/001_events.sql for each column's meaning). */
@@ -49,7 +50,7 @@ type Caller = z.infer<typeof caller>;
 
 /** ClickHouse's DateTime64 text form in UTC, from an ISO instant with any offset. */
 export function toClickHouseTime(iso: string): string {
-  return new Date(iso).toISOString().replace("T", " ").replace("Z", "");
+  return msToStoreTime(Date.parse(iso));
 }
 
 /** Epoch milliseconds of an ISO instant with offset. */

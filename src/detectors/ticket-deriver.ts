@@ -2,7 +2,7 @@
 // caller flags): feed every ticket event, then judge up to the newest event time less the lateness.
 import type { EventRow } from "../contract/normalise.js";
 import type { Deriver, TableRows } from "../pipeline/derive.js";
-import { storeTimeToMs } from "./time.js";
+import { storeTimeToMs } from "../contract/store-time.js";
 
 export interface TicketDetector<R> {
   /** Folds in one ticket event; `occurredAtMs` is its event time. */

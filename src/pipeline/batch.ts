@@ -2,7 +2,8 @@
 // and an event_id repeated inside the batch is kept once. No I/O, no clock: `nowMs` is a parameter.
 import type { HotlineEvent } from "../contract/event.js";
 import { ingest, type IngestLimits, type Rejection } from "../contract/ingest.js";
-import { toClickHouseTime, type EventRow } from "../contract/normalise.js";
+import type { EventRow } from "../contract/normalise.js";
+import { msToStoreTime } from "../contract/store-time.js";
 import { scrubText, type PersonalDataHasher } from "../contract/personal-data.js";
 import { describePosition, type SourceMessage, type SourcePosition } from "../sources/message.js";
 
@@ -58,7 +59,7 @@ export function prepareBatch(messages: readonly SourceMessage[], hasher: Persona
 
 function deadLetterRow(position: SourcePosition, source: string, rejection: Rejection, nowMs: number): DeadLetterRow {
   return {
-    dead_lettered_at: toClickHouseTime(new Date(nowMs).toISOString()),
+    dead_lettered_at: msToStoreTime(nowMs),
     source,
     source_kind: position.kind,
     topic: position.kind === "kafka" ? position.topic : "",

@@ -4,6 +4,7 @@
 // rows are written again (idempotent upserts), healing a crash between the events write and the
 // results write. Older rows, derived from truncated history while warming up, are not written.
 import type { EventRow } from "../contract/normalise.js";
+import { msToStoreTime, storeTimeToMs } from "../contract/store-time.js";
 import type { Store } from "../store/port.js";
 import { deriveAll, type Deriver } from "./derive.js";
 import { writeDerived, type WriteTimer } from "./writer.js";
@@ -20,10 +21,10 @@ export async function rebuildDerivers(store: Store, derivers: readonly Deriver[]
   if (derivers.length === 0) return { events: 0, resultRows: 0 };
   const [newest] = await store.query<{ newest: string | null }>("SELECT toString(max(occurred_at)) AS newest FROM events HAVING count() > 0");
   if (newest?.newest == null) return { events: 0, resultRows: 0 };
-  const newestMs = Date.parse(`${newest.newest.replace(" ", "T")}Z`);
+  const newestMs = storeTimeToMs(newest.newest);
   const healFromMs = newestMs - HEAL_MS;
   const windowMs = Math.max(...derivers.map((d) => d.replayWindowMs));
-  const from = new Date(healFromMs - windowMs).toISOString().replace("T", " ").replace("Z", "");
+  const from = msToStoreTime(healFromMs - windowMs);
   let cursor = { at: from, id: "" };
   let events = 0;
   let resultRows = 0;

@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { readFile, readdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { msToStoreTime } from "../contract/store-time.js";
 import { SensorError } from "../errors.js";
 import type { Store } from "./port.js";
 
@@ -161,10 +162,6 @@ export async function pendingMigrations(store: Store, options: MigrationOptions)
     .map((migration) => ({ ...migration, statements: migration.statements.map((statement) => substitute(statement, options.vars, migration.file)) }));
 }
 
-function utcTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace("T", " ").replace("Z", "");
-}
-
 /** Applies pending migrations in order; returns the files applied and the highest applied version. */
 export async function migrate(store: Store, options: MigrationOptions): Promise<{ applied: string[]; current: number }> {
   const now = options.now ?? Date.now;
@@ -185,7 +182,7 @@ export async function migrate(store: Store, options: MigrationOptions): Promise<
         throw failed(`${where} failed: ${reason}. Earlier statements of this file stay applied (ClickHouse DDL is not transactional): make them idempotent (IF NOT EXISTS) and rerun`, error);
       }
     }
-    await store.insert("schema_migrations", [{ version: migration.version, name: migration.name, checksum: migration.checksum, applied_at: utcTimestamp(now()) }]);
+    await store.insert("schema_migrations", [{ version: migration.version, name: migration.name, checksum: migration.checksum, applied_at: msToStoreTime(now()) }]);
     done.push(migration.file);
     current = Math.max(current, migration.version);
   }

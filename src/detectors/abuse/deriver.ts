@@ -1,7 +1,7 @@
 // Feeds stored events to the caller-flags detector and turns its flags into `caller_flags` rows.
 import type { Deriver } from "../../pipeline/derive.js";
 import { createTicketDeriver } from "../ticket-deriver.js";
-import { msToStoreTime } from "../time.js";
+import { msToStoreTime } from "../../contract/store-time.js";
 import { CallerFlagsDetector, type CallerFlag, type CallerFlagsConfig } from "./caller-flags.js";
 
 export function createCallerFlagsDeriver(options: { readonly config: CallerFlagsConfig; readonly latenessMs: number }): Deriver {

@@ -4,7 +4,7 @@ import { cellToLatLng, latLngToCell } from "h3-js";
 import type { EventRow } from "../../contract/normalise.js";
 import type { Deriver, TableRows } from "../../pipeline/derive.js";
 import { LocalDays } from "../local-time.js";
-import { storeTimeToMs, msToStoreTime } from "../time.js";
+import { storeTimeToMs, msToStoreTime } from "../../contract/store-time.js";
 import { HotspotDetector, type Hotspot, type HotspotConfig } from "./hotspots.js";
 
 export interface HotspotDeriverOptions {

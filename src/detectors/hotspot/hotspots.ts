@@ -3,6 +3,7 @@
 // permutation scan (expected = place total × recent total / all, no population needed). Chronic:
 // places that stay near the top in each of the last three 30-day blocks (the 未诉先办 list).
 // Evaluated once per closed local day; pure, event time only.
+import { EpisodeTracker } from "../episodes.js";
 import { poissonUpperTail } from "../stats/distributions.js";
 
 export interface HotspotConfig {
@@ -64,15 +65,10 @@ interface Cell {
   readonly samples: string[];
 }
 
-interface Active {
-  firstSeenDay: number;
-  last: Hotspot;
-}
-
 export class HotspotDetector {
   private readonly cells = new Map<string, Cell>();
   private readonly categoryDays = new Map<string, Map<number, number>>();
-  private readonly active = new Map<string, Active>();
+  private readonly episodes = new EpisodeTracker<Hotspot>();
   private lastEvaluatedDay: number | undefined;
 
   constructor(private readonly config: HotspotConfig = DEFAULT_HOTSPOT_CONFIG) {}
@@ -175,21 +171,13 @@ export class HotspotDetector {
 
   /** Opens new hotspots, updates continuing ones, closes those no longer found. */
   private reconcile(found: Map<string, Hotspot>, day: number): Hotspot[] {
-    const out: Hotspot[] = [];
-    for (const [key, h] of [...found].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const known = this.active.get(key);
-      const firstSeenDay = known?.firstSeenDay ?? day;
+    const out = this.episodes.reconcile(found, day, (h, status, firstSeenDay) => ({
+      ...h,
       // one chronic row per place and category (it may outlive any replay window); emerging ones are episodes
-      const hotspotId = h.kind === "chronic" ? `chronic:${h.place}:${h.categoryCode}` : `emerging:${h.place}:${h.categoryCode}:${firstSeenDay}`;
-      const hotspot: Hotspot = { ...h, hotspotId, status: known === undefined ? "open" : "updated", firstSeenDay };
-      this.active.set(key, { firstSeenDay, last: hotspot });
-      out.push(hotspot);
-    }
-    for (const [key, known] of [...this.active]) {
-      if (found.has(key)) continue;
-      this.active.delete(key);
-      out.push({ ...known.last, status: "closed", lastUpdatedDay: day });
-    }
+      hotspotId: h.kind === "chronic" ? `chronic:${h.place}:${h.categoryCode}` : `emerging:${h.place}:${h.categoryCode}:${firstSeenDay}`,
+      status,
+      firstSeenDay,
+    }));
     this.evict(day);
     return out;
   }

@@ -3,7 +3,7 @@
 import type { EventRow } from "../../contract/normalise.js";
 import type { Deriver, TableRows } from "../../pipeline/derive.js";
 import { LocalDays } from "../local-time.js";
-import { msToStoreTime, storeTimeToMs } from "../time.js";
+import { msToStoreTime, storeTimeToMs } from "../../contract/store-time.js";
 import { PhraseDetector, type Phrase, type PhraseConfig } from "./phrases.js";
 
 export function createPhraseDeriver(options: { readonly config: PhraseConfig; readonly timeZone: string }): Deriver {

@@ -2,6 +2,7 @@
 // bursts against their own history — problems the category tree has no code for yet (a new scam, a
 // new construction site, a new app). History lives in a decayed count-min sketch, so memory stays
 // fixed however large the vocabulary. Evaluated once per closed local day; pure.
+import { EpisodeTracker } from "../episodes.js";
 import { poissonUpperTail } from "../stats/distributions.js";
 import { normaliseText } from "../repeat/simhash.js";
 
@@ -72,7 +73,7 @@ export class PhraseDetector {
   private days = 0;
   private currentDay: number | undefined;
   private today = new Map<string, { count: number; tickets: string[]; examples: string[] }>();
-  private readonly active = new Map<string, { firstSeenDay: number; last: Phrase }>();
+  private readonly episodes = new EpisodeTracker<Phrase>();
 
   constructor(private readonly config: PhraseConfig = DEFAULT_PHRASE_CONFIG) {}
 
@@ -129,20 +130,7 @@ export class PhraseDetector {
   }
 
   private reconcile(found: Map<string, Phrase>, day: number): Phrase[] {
-    const out: Phrase[] = [];
-    for (const [gram, p] of [...found].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const known = this.active.get(gram);
-      const firstSeenDay = known?.firstSeenDay ?? day;
-      const phrase: Phrase = { ...p, phraseId: `${gram}:${firstSeenDay}`, status: known === undefined ? "open" : "updated", firstSeenDay };
-      this.active.set(gram, { firstSeenDay, last: phrase });
-      out.push(phrase);
-    }
-    for (const [gram, known] of [...this.active]) {
-      if (found.has(gram)) continue;
-      this.active.delete(gram);
-      out.push({ ...known.last, status: "closed", lastUpdatedDay: day });
-    }
-    return out;
+    return this.episodes.reconcile(found, day, (p, status, firstSeenDay) => ({ ...p, phraseId: `${p.phrase}:${firstSeenDay}`, status, firstSeenDay }));
   }
 }
 

@@ -1,7 +1,7 @@
 // Feeds stored events to the repeat-complaint detector and turns repeats into `repeats` rows.
 import type { Deriver } from "../../pipeline/derive.js";
 import { createTicketDeriver } from "../ticket-deriver.js";
-import { msToStoreTime } from "../time.js";
+import { msToStoreTime } from "../../contract/store-time.js";
 import { RepeatDetector, type Repeat, type RepeatConfig } from "./repeats.js";
 
 export function createRepeatDeriver(options: { readonly config: RepeatConfig; readonly latenessMs: number }): Deriver {

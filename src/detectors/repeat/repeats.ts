@@ -210,10 +210,6 @@ export class RepeatDetector {
       }
     }
   }
-
-  get trackedTickets(): number {
-    return this.tickets.size;
-  }
 }
 
 function push(index: Map<string, Ticket[]>, key: string, t: Ticket): Ticket[] {

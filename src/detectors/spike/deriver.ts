@@ -3,7 +3,7 @@
 // output depends on the events alone, not on how they were batched.
 import type { EventRow } from "../../contract/normalise.js";
 import type { Deriver, TableRows } from "../../pipeline/derive.js";
-import { msToStoreTime, storeTimeToMs } from "../time.js";
+import { msToStoreTime, storeTimeToMs } from "../../contract/store-time.js";
 import { SpikeDetector } from "./detector.js";
 import type { SpikeConfig } from "./config.js";
 import type { SpikeUpdate } from "./types.js";

@@ -1,7 +1,7 @@
 // Feeds stored events to the ticket-flags detector and turns its flags into `ticket_flags` rows.
 import type { Deriver } from "../../pipeline/derive.js";
 import { createTicketDeriver } from "../ticket-deriver.js";
-import { msToStoreTime, storeTimeToMs } from "../time.js";
+import { msToStoreTime, storeTimeToMs } from "../../contract/store-time.js";
 import { TicketFlagsDetector, type TicketFlag, type TicketFlagsConfig } from "./flags.js";
 
 export interface TicketFlagsDeriverOptions {
