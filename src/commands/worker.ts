@@ -71,6 +71,7 @@ export async function runPipeline(parts: WorkerParts, options: RunOptions): Prom
       batchMaxWaitMs: config.batch.maxWaitMs,
       limits: { maxEventBytes: config.ingest.maxEventBytes, maxFutureSkewMs: config.ingest.maxFutureSkewMs, earliestEventMs: Date.UTC(2000, 0, 1) },
       storeRetryMaxMs: config.storeRetryMaxMs,
+      allowedLatenessMs: config.detect.latenessMs,
       killBeforeCommitAfterBatches: config.failpoints.killBeforeCommitAfterBatches,
     },
   );

@@ -14,6 +14,7 @@ export const DEAD_LETTER_REASONS = [
   "unknown_type",
   "schema_violation",
   "timestamp_out_of_range",
+  "too_late",
 ] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 

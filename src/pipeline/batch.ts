@@ -28,6 +28,7 @@ export interface DeadLetterRow {
 export interface PreparedEvent {
   readonly event: HotlineEvent;
   readonly row: EventRow;
+  readonly position: SourcePosition;
 }
 
 export interface PreparedBatch {
@@ -35,6 +36,8 @@ export interface PreparedBatch {
   readonly deadLetters: readonly DeadLetterRow[];
   /** Inputs whose event_id already appeared earlier in the same batch. */
   readonly duplicatesInBatch: number;
+  /** The worker clock when the batch was prepared: dead letters are stamped with it. */
+  readonly preparedAtMs: number;
 }
 
 export function prepareBatch(messages: readonly SourceMessage[], hasher: PersonalDataHasher, limits: IngestLimits, nowMs: number): PreparedBatch {
@@ -51,13 +54,13 @@ export function prepareBatch(messages: readonly SourceMessage[], hasher: Persona
       duplicatesInBatch += 1;
     } else {
       seen.add(result.event.event_id);
-      events.push(result);
+      events.push({ event: result.event, row: result.row, position: message.position });
     }
   }
-  return { events, deadLetters, duplicatesInBatch };
+  return { events, deadLetters, duplicatesInBatch, preparedAtMs: nowMs };
 }
 
-function deadLetterRow(position: SourcePosition, source: string, rejection: Rejection, nowMs: number): DeadLetterRow {
+export function deadLetterRow(position: SourcePosition, source: string, rejection: Rejection, nowMs: number): DeadLetterRow {
   return {
     dead_lettered_at: msToStoreTime(nowMs),
     source,

@@ -10,6 +10,7 @@ import type { Logger } from "../telemetry/log.js";
 import type { Metrics } from "../telemetry/metrics.js";
 import { prepareBatch } from "./batch.js";
 import { deriveAll, type Deriver, type TableRows } from "./derive.js";
+import { LatenessGate } from "./lateness.js";
 import { writeBatch, writeDerived, type DeadLetterSink, type WriteResult } from "./writer.js";
 
 export interface Clock {
@@ -27,6 +28,11 @@ export interface PipelineOptions {
   readonly batchMaxWaitMs: number;
   readonly limits: IngestLimits;
   readonly storeRetryMaxMs: number;
+  /**
+   * Events older than the newest stored event of their stream by more than this are dead-lettered
+   * as too_late (see lateness.ts); undefined admits every event whatever its lateness.
+   */
+  readonly allowedLatenessMs?: number | undefined;
   /** Test-only: SIGKILL this process after this many batches were written and before their ack. */
   readonly killBeforeCommitAfterBatches?: number | undefined;
 }
@@ -65,6 +71,7 @@ export interface Pipeline {
 export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pipeline {
   const { source, store, metrics, logger, clock } = deps;
   const progress: PipelineProgress = { inputs: 0, stored: 0, duplicates: 0, deadLetters: 0, deadLettersByReason: {}, batches: 0 };
+  const gate = options.allowedLatenessMs === undefined ? undefined : new LatenessGate(options.allowedLatenessMs);
   let stopping = false;
   let wake: (() => void) | undefined;
 
@@ -121,12 +128,13 @@ export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pi
     },
     async run() {
       const timeWrite = (table: string, seconds: number) => metrics.storeWriteSeconds.observe({ table }, seconds);
+      if (gate && (await writeWithRetry(() => gate.load(store))) === undefined) return progress;
       while (!stopping) {
         const messages = await source.next(options.batchMaxRows, options.batchMaxWaitMs);
         if (messages === null) break;
         if (messages.length === 0) continue;
         const batch = prepareBatch(messages, deps.hasher, options.limits, clock.nowMs());
-        const result = await writeWithRetry(() => writeBatch(store, batch, deps.deadLetterSink, timeWrite));
+        const result = await writeWithRetry(() => writeBatch(store, batch, deps.deadLetterSink, timeWrite, gate));
         if (result === undefined) break; // stopping while the store was down: nothing acked, all will be re-delivered
         // Derived once per batch (derivers are stateful), then written until durable. A crash before
         // this write is healed at the next start, when the derivers replay the stored events.

@@ -4,8 +4,10 @@
 // query parameters they would ride in the URL and exceed its limit. Aggregates follow from the events insert (materialized
 // views), so they count each event once too.
 import type { Store } from "../store/port.js";
+import { scrubText } from "../contract/personal-data.js";
 import { stringArrayLiteral } from "../store/sql.js";
-import type { DeadLetterRow, PreparedBatch, PreparedEvent } from "./batch.js";
+import { deadLetterRow, type DeadLetterRow, type PreparedBatch, type PreparedEvent } from "./batch.js";
+import type { LateEvent, LatenessGate } from "./lateness.js";
 import type { TableRows } from "./derive.js";
 
 export interface WriteResult {
@@ -24,20 +26,32 @@ export interface WriteTimer {
   (table: string, seconds: number): void;
 }
 
-export async function writeBatch(store: Store, batch: PreparedBatch, sink: DeadLetterSink | undefined, time: WriteTimer): Promise<WriteResult> {
+/**
+ * Writes one batch; with a lateness gate, new events too late for their stream become dead letters
+ * (the gate moves on only once the batch is stored, so a retried write judges the same way).
+ */
+export async function writeBatch(store: Store, batch: PreparedBatch, sink: DeadLetterSink | undefined, time: WriteTimer, gate?: LatenessGate): Promise<WriteResult> {
   const [knownEvents, knownLetters] = await Promise.all([storedEventIds(store, batch.events), storedDeadLetterSources(store, batch.deadLetters)]);
-  const stored = batch.events.filter((e) => !knownEvents.has(e.row.event_id));
+  const fresh = batch.events.filter((e) => !knownEvents.has(e.row.event_id));
+  const judgement = gate?.judge(fresh);
+  const stored = judgement?.admitted ?? fresh;
   const deadLettered = batch.deadLetters.filter((d) => !knownLetters.has(d.source));
+  if (gate && judgement && judgement.late.length > 0) {
+    const late = judgement.late.map((l) => tooLate(l, gate, batch.preparedAtMs));
+    const known = await storedDeadLetterSources(store, late);
+    deadLettered.push(...late.filter((d) => !known.has(d.source)));
+  }
 
   if (deadLettered.length > 0 && sink !== undefined) await sink.publish(deadLettered);
   if (stored.length > 0) {
     await timed(time, "events", () => store.insert("events", stored.map((e) => e.row)));
   }
   if (deadLettered.length > 0) await timed(time, "dead_letters", () => store.insert("dead_letters", deadLettered));
+  judgement?.commit();
   return {
     stored,
     deadLettered,
-    alreadyStoredEvents: batch.events.length - stored.length,
+    alreadyStoredEvents: batch.events.length - fresh.length,
     alreadyStoredDeadLetters: batch.deadLetters.length - deadLettered.length,
   };
 }
@@ -80,4 +94,17 @@ async function storedDeadLetterSources(store: Store, letters: readonly DeadLette
   if (letters.length === 0) return new Set();
   const rows = await store.query<{ source: string }>(`SELECT source FROM dead_letters WHERE source IN ${stringArrayLiteral(letters.map((d) => d.source))}`);
   return new Set(rows.map((r) => r.source));
+}
+
+function tooLate(late: LateEvent, gate: LatenessGate, nowMs: number): DeadLetterRow {
+  const { event, row, position } = late.event;
+  const payload = JSON.stringify(event);
+  return deadLetterRow(position, row.source, {
+    reasonCode: "too_late",
+    reason: gate.describe(late),
+    eventId: event.event_id,
+    type: event.type,
+    payload: scrubText(payload),
+    payloadBytes: Buffer.byteLength(payload),
+  }, nowMs);
 }

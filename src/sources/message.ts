@@ -41,3 +41,21 @@ export function describePosition(position: SourcePosition): string {
       return `sim:${position.seed}#${position.seq}`;
   }
 }
+
+/**
+ * The ordered stream a position belongs to (a Kafka partition, a file, a simulation): events keep
+ * their order within it, so lateness is judged per stream.
+ */
+export function streamOf(position: SourcePosition): string {
+  switch (position.kind) {
+    case "kafka":
+      return `kafka:${position.topic}/${position.partition}`;
+    case "file":
+      return `file:${position.file}`;
+    case "simulator":
+      return `sim:${position.seed}`;
+  }
+}
+
+/** streamOf in SQL, over a stored `source` column (describePosition's text less its position). */
+export const STREAM_OF_SOURCE_SQL = "replaceRegexpOne(source, '(@[0-9]+|:[0-9]+|#[0-9]+)$', '')";

@@ -16,14 +16,20 @@ export interface ReplayResult {
   readonly registry: Registry;
 }
 
-export async function replayLines(store: Store, file: string, lines: readonly (string | Uint8Array)[], batchMaxRows = 500): Promise<ReplayResult> {
+export async function replayLines(
+  store: Store,
+  file: string,
+  lines: readonly (string | Uint8Array)[],
+  batchMaxRows = 500,
+  allowedLatenessMs?: number,
+): Promise<ReplayResult> {
   const chunks = lines.map((l) => Buffer.concat([typeof l === "string" ? Buffer.from(l) : Buffer.from(l), Buffer.from("\n")]));
   const source = createNdjsonSource({ file, stream: Readable.from(chunks) });
   const registry = new Registry();
   const metrics = createMetrics(registry, { processMetrics: false });
   const pipeline = createPipeline(
     { source, store, hasher: createHasher(Buffer.from(TEST_HASH_KEY)), metrics, logger: pino({ level: "silent" }), clock: systemClock },
-    { batchMaxRows, batchMaxWaitMs: 50, limits: { maxEventBytes: 64 * 1024, maxFutureSkewMs: 86_400_000, earliestEventMs: Date.UTC(2000, 0, 1) }, storeRetryMaxMs: 1_000 },
+    { batchMaxRows, batchMaxWaitMs: 50, limits: { maxEventBytes: 64 * 1024, maxFutureSkewMs: 86_400_000, earliestEventMs: Date.UTC(2000, 0, 1) }, storeRetryMaxMs: 1_000, allowedLatenessMs },
   );
   await source.start();
   const progress = await pipeline.run();
