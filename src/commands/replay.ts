@@ -12,7 +12,7 @@ export async function replayCommand(config: Config, logger: Logger, file: string
   const parts = await openWorkerParts(config, logger);
   const reporter = createProgressReporter(process.stderr, "replay");
   try {
-    const progress = await runPipeline(parts, { source: createNdjsonSource({ file }), onBatch: reporter.update, derivers: createDerivers(config) });
+    const progress = await runPipeline(parts, { source: createNdjsonSource({ file }), onBatch: reporter.update, derivers: () => createDerivers(config) });
     reporter.done(progress);
     return progress;
   } finally {

@@ -28,7 +28,7 @@ export async function runCommand(config: Config, logger: Logger): Promise<void> 
     const address = await app.listen({ host: config.http.host, port: config.http.port });
     logger.info({ address, source: source.name, store: parts.store.kind, dataDir: config.clickhouse === undefined ? config.dataDir : undefined }, "worker started");
     await sink?.start();
-    const progress = await runPipeline(parts, { source, deadLetterSink: sink, clock, derivers: createDerivers(config) });
+    const progress = await runPipeline(parts, { source, deadLetterSink: sink, clock, derivers: () => createDerivers(config) });
     logger.info({ progress }, "worker stopped");
   } finally {
     await app.close();

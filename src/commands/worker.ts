@@ -5,7 +5,6 @@ import type { Config } from "../config.js";
 import { decide } from "../errors.js";
 import { createPipeline, systemClock, type Clock, type PipelineProgress } from "../pipeline/pipeline.js";
 import type { Deriver } from "../pipeline/derive.js";
-import { rebuildDerivers } from "../pipeline/rebuild.js";
 import type { DeadLetterSink } from "../pipeline/writer.js";
 import type { Source } from "../sources/message.js";
 import type { Store } from "../store/port.js";
@@ -46,8 +45,11 @@ export interface RunOptions {
   readonly onBatch?: ((progress: PipelineProgress) => void) | undefined;
   /** The worker's clock; the simulated city runs on its own, sped-up one. */
   readonly clock?: Clock | undefined;
-  /** Detectors; their state is rebuilt from the store before the first batch. */
-  readonly derivers?: readonly Deriver[] | undefined;
+  /**
+   * Makes the detectors; a fresh set is rebuilt from the store before the first batch and after
+   * every partition assignment. A fixed set (no factory) suits single-stream sources only.
+   */
+  readonly derivers?: readonly Deriver[] | (() => readonly Deriver[]) | undefined;
 }
 
 /** Runs the pipeline until the source ends or a signal arrives; returns what was done. */
@@ -64,6 +66,7 @@ export async function runPipeline(parts: WorkerParts, options: RunOptions): Prom
       clock: options.clock ?? systemClock,
       deadLetterSink: options.deadLetterSink,
       derivers: options.derivers,
+      onRebuild: (report) => logger.info(report, "detector state rebuilt from the store"),
       onBatch: options.onBatch,
     },
     {
@@ -82,10 +85,6 @@ export async function runPipeline(parts: WorkerParts, options: RunOptions): Prom
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    if (options.derivers !== undefined && options.derivers.length > 0) {
-      const rebuilt = await rebuildDerivers(store, options.derivers, (table, seconds) => metrics.storeWriteSeconds.observe({ table }, seconds));
-      logger.info({ derivers: options.derivers.map((d) => d.name), ...rebuilt }, "detector state rebuilt from the store");
-    }
     await options.source.start();
     return await pipeline.run();
   } finally {

@@ -11,6 +11,7 @@ import type { Metrics } from "../telemetry/metrics.js";
 import { prepareBatch } from "./batch.js";
 import { deriveAll, type Deriver, type TableRows } from "./derive.js";
 import { LatenessGate } from "./lateness.js";
+import { rebuildDerivers, type RebuildReport } from "./rebuild.js";
 import { writeBatch, writeDerived, type DeadLetterSink, type WriteResult } from "./writer.js";
 
 export interface Clock {
@@ -45,8 +46,15 @@ export interface PipelineDeps {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly deadLetterSink?: DeadLetterSink | undefined;
-  /** Detectors fed with each batch's new events; their rows are durable before the ack too. */
-  readonly derivers?: readonly Deriver[] | undefined;
+  /**
+   * Makes the detectors fed with each batch's new events (their rows are durable before the ack
+   * too). A fresh set is made and rebuilt from the store before the first batch and whenever the
+   * source is handed partitions, so state never depends on which worker read what before. A fixed
+   * set (not a factory) is rebuilt before the first batch only: it suits single-stream sources.
+   */
+  readonly derivers?: readonly Deriver[] | (() => readonly Deriver[]) | undefined;
+  /** Called after each rebuild of the detectors' state. */
+  readonly onRebuild?: ((report: RebuildReport & { readonly derivers: readonly string[]; readonly seconds: number }) => void) | undefined;
   /** Called after each durable batch, e.g. for progress on a terminal. */
   readonly onBatch?: ((progress: PipelineProgress) => void) | undefined;
 }
@@ -72,6 +80,9 @@ export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pi
   const { source, store, metrics, logger, clock } = deps;
   const progress: PipelineProgress = { inputs: 0, stored: 0, duplicates: 0, deadLetters: 0, deadLettersByReason: {}, batches: 0 };
   const gate = options.allowedLatenessMs === undefined ? undefined : new LatenessGate(options.allowedLatenessMs);
+  let derivers: readonly Deriver[] = [];
+  /** The source's assignment count the derivers were rebuilt for; undefined before the first batch. */
+  let rebuiltFor: number | undefined;
   let stopping = false;
   let wake: (() => void) | undefined;
 
@@ -120,6 +131,15 @@ export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pi
     }
   }
 
+  async function rebuild(create: () => readonly Deriver[]): Promise<RebuildReport> {
+    const started = performance.now();
+    const fresh = create();
+    const report = await rebuildDerivers(store, fresh, (table, seconds) => metrics.storeWriteSeconds.observe({ table }, seconds));
+    derivers = fresh;
+    deps.onRebuild?.({ ...report, derivers: fresh.map((d) => d.name), seconds: Math.round(performance.now() - started) / 1000 });
+    return report;
+  }
+
   return {
     progress,
     stop() {
@@ -133,12 +153,24 @@ export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pi
         const messages = await source.next(options.batchMaxRows, options.batchMaxWaitMs);
         if (messages === null) break;
         if (messages.length === 0) continue;
+        const assignments = source.assignments?.() ?? 0;
+        if (deps.derivers && assignments !== rebuiltFor) {
+          const create = deps.derivers;
+          if (typeof create === "function") {
+            if ((await writeWithRetry(() => rebuild(create))) === undefined) break;
+          } else if (rebuiltFor === undefined) {
+            if ((await writeWithRetry(() => rebuild(() => create))) === undefined) break;
+          } else {
+            logger.error("partitions were reassigned but the detectors were given as a fixed set, so their state cannot be rebuilt; pass a factory");
+          }
+          rebuiltFor = assignments;
+        }
         const batch = prepareBatch(messages, deps.hasher, options.limits, clock.nowMs());
         const result = await writeWithRetry(() => writeBatch(store, batch, deps.deadLetterSink, timeWrite, gate));
         if (result === undefined) break; // stopping while the store was down: nothing acked, all will be re-delivered
         // Derived once per batch (derivers are stateful), then written until durable. A crash before
         // this write is healed at the next start, when the derivers replay the stored events.
-        const derived: TableRows[] = deriveAll(deps.derivers ?? [], result.stored.map((e) => e.row));
+        const derived: TableRows[] = deriveAll(derivers, result.stored.map((e) => e.row));
         if (derived.length > 0 && (await writeWithRetry(() => writeDerived(store, derived, timeWrite))) === undefined) break;
         if (options.killBeforeCommitAfterBatches !== undefined && progress.batches + 1 >= options.killBeforeCommitAfterBatches) {
           logger.warn("failpoint HOTLINE_FAILPOINT_KILL_BEFORE_COMMIT: killing the worker between write and commit");

@@ -24,6 +24,11 @@ export interface Source {
   ack(batch: readonly SourceMessage[]): Promise<void>;
   /** Called while the store is unavailable, so the source can pause fetching yet stay alive. */
   idle(): Promise<void>;
+  /**
+   * How many times this consumer was handed partitions (Kafka rebalances). The pipeline rebuilds
+   * detector state from the store when it changes. Absent: a single stream, assigned once.
+   */
+  assignments?(): number;
   /** For /readyz: whether the upstream (the Kafka broker) is reachable. Absent means always ready. */
   ready?(): Promise<boolean>;
   /** Stops reading; drains what is in flight. Idempotent. */

@@ -30,9 +30,12 @@ export function createKafkaSource(config: KafkaConfig, deps: { logger: Logger; m
     { "auto.offset.reset": "earliest" },
   );
   consumer.on("event.error", (error) => logger.warn({ err: error.message }, "kafka consumer error"));
-  consumer.on("rebalance", (error, assignments) =>
-    logger.info({ event: error.code === Kafka.CODES.ERRORS.ERR__ASSIGN_PARTITIONS ? "assigned" : "revoked", partitions: assignments.map((a) => a.partition) }, "rebalance"),
-  );
+  let assigned = 0;
+  consumer.on("rebalance", (error, assignments) => {
+    const received = error.code === Kafka.CODES.ERRORS.ERR__ASSIGN_PARTITIONS;
+    if (received) assigned++;
+    logger.info({ event: received ? "assigned" : "revoked", partitions: assignments.map((a) => a.partition) }, "rebalance");
+  });
   let closed = false;
 
   function consume(maxRows: number): Promise<Kafka.Message[]> {
@@ -101,6 +104,7 @@ export function createKafkaSource(config: KafkaConfig, deps: { logger: Logger; m
       }
     },
     async idle() {},
+    assignments: () => assigned,
     async ready() {
       return !closed && consumer.isConnected();
     },
