@@ -4,6 +4,7 @@ import pino from "pino";
 import { Registry } from "prom-client";
 import type { HotlineEvent } from "../../src/contract/event.js";
 import { createHasher } from "../../src/contract/personal-data.js";
+import type { SpikeConfig } from "../../src/detectors/spike/config.js";
 import { createSpikeDeriver } from "../../src/detectors/spike/deriver.js";
 import { createPipeline, systemClock, type PipelineProgress } from "../../src/pipeline/pipeline.js";
 import { createNdjsonSource } from "../../src/sources/ndjson.js";
@@ -36,7 +37,12 @@ function* ndjsonChunks(events: Iterable<HotlineEvent>): Generator<Buffer> {
   if (lines.length > 0) yield Buffer.from(`${lines.join("\n")}\n`);
 }
 
-export async function replayEvents(store: Store, events: Iterable<HotlineEvent>, onBatch: (progress: PipelineProgress) => void): Promise<PipelineProgress> {
+export async function replayEvents(
+  store: Store,
+  events: Iterable<HotlineEvent>,
+  spike: Partial<SpikeConfig>,
+  onBatch: (progress: PipelineProgress) => void,
+): Promise<PipelineProgress> {
   const source = createNdjsonSource({ file: "simulated", stream: Readable.from(ndjsonChunks(events)) });
   const pipeline = createPipeline(
     {
@@ -46,7 +52,7 @@ export async function replayEvents(store: Store, events: Iterable<HotlineEvent>,
       metrics: createMetrics(new Registry(), { processMetrics: false }),
       logger: pino({ level: "silent" }),
       clock: systemClock,
-      derivers: [createSpikeDeriver({ timeZone: BENCH_TIME_ZONE, latenessMs: LATENESS_MS })],
+      derivers: () => [createSpikeDeriver({ timeZone: BENCH_TIME_ZONE, latenessMs: LATENESS_MS, ...spike })],
       onBatch,
     },
     {

@@ -2,7 +2,7 @@
 import os from "node:os";
 import { BASELINES } from "./baselines.js";
 import { DETECTORS, type DetectorName, type ScenarioResult } from "./run-scenario.js";
-import { figures, pool, type Counts, type Figures } from "./score.js";
+import { figures, pool, SIZE_CLASSES, type Counts, type Figures } from "./score.js";
 
 export interface Machine {
   readonly cpu: string;
@@ -44,16 +44,16 @@ export function jsonReport(results: readonly ScenarioResult[], wallSeconds: numb
 
 const fmt = (x: number | null, digits: number): string => (x === null ? "—" : x.toFixed(digits));
 
-function levels(c: Counts): string {
-  return ["1", "2", "3"].map((l) => (c.byLevel[l] ? `${c.byLevel[l].detected}/${c.byLevel[l].incidents}` : "–")).join("  ");
+function detected(by: Counts["byLevel"], keys: readonly string[]): string {
+  return keys.map((k) => (by[k] ? `${by[k].detected}/${by[k].incidents}` : "–")).join("  ");
 }
 
 function table(counts: Readonly<Record<DetectorName, Counts>>): string[] {
-  const header = ["detector", "precision", "recall", "F1", "median delay min", "FA/1000 series-days", "alarms TP/excused/FP", "detected L1  L2  L3"];
+  const header = ["detector", "precision", "recall", "F1", "median delay min", "FA/1000 series-days", "alarms TP/excused/FP", "detected L1  L2  L3", "by tickets 1-4  5-9  10+"];
   const rows = DETECTORS.map((d) => {
     const c = counts[d];
     const f = figures(c);
-    return [d, fmt(f.precision, 3), fmt(f.recall, 3), fmt(f.f1, 3), fmt(f.median_delay_minutes, 0), fmt(f.false_alarms_per_1000_series_days, 2), `${c.matched}/${c.excused}/${c.falseAlarms}`, levels(c)];
+    return [d, fmt(f.precision, 3), fmt(f.recall, 3), fmt(f.f1, 3), fmt(f.median_delay_minutes, 0), fmt(f.false_alarms_per_1000_series_days, 2), `${c.matched}/${c.excused}/${c.falseAlarms}`, detected(c.byLevel, ["1", "2", "3"]), detected(c.bySize, SIZE_CLASSES)];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: readonly string[]): string => `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ")}`;

@@ -1,6 +1,7 @@
 // One scenario end to end: simulate the city with labelled spikes, replay it through the real pipeline into chdb, read `spikes FINAL` and the daily counts, and score every detector.
 import type { HotlineEvent } from "../../src/contract/event.js";
 import { buildWorld, openSimulation, type EventStream, type SpikeIncident, type SpikeLabel } from "../../src/sources/simulator/index.js";
+import type { SpikeConfig } from "../../src/detectors/spike/config.js";
 import type { Store } from "../../src/store/port.js";
 import { baselineAlarms, BASELINES, type BaselineName } from "./baselines.js";
 import { naturalBursts } from "./bursts.js";
@@ -37,6 +38,8 @@ export interface RunOptions {
   readonly dataDir: string;
   /** Replay every event type, not only the ticket.created the spike detector reads (slower, same spikes). */
   readonly allEvents: boolean;
+  /** Overrides of the spike detector's defaults (tuning runs only). */
+  readonly spike?: Partial<SpikeConfig>;
   readonly log: (message: string) => void;
 }
 
@@ -101,7 +104,7 @@ export async function runScenario(s: Scenario, options: RunOptions): Promise<Sce
   const store = await openBenchStore(options.dataDir, `bench_${s.name}`);
   try {
     let lastLog = 0;
-    const progress = await replayEvents(store, replayed(simulation, s.startMs, options.allEvents), (p) => {
+    const progress = await replayEvents(store, replayed(simulation, s.startMs, options.allEvents), options.spike ?? {}, (p) => {
       if (performance.now() - lastLog < 10_000) return;
       lastLog = performance.now();
       options.log(`${p.stored.toLocaleString("en-US")} events stored`);

@@ -21,7 +21,13 @@ export interface Counts {
   readonly seriesDays: number;
   /** Incidents and detected incidents by level of the category tree (1 = top). */
   readonly byLevel: Readonly<Record<string, { readonly incidents: number; readonly detected: number }>>;
+  /** The same by how many tickets the incident produced (SIZE_CLASSES). */
+  readonly bySize: Readonly<Record<string, { readonly incidents: number; readonly detected: number }>>;
 }
+
+/** Incidents by the tickets they produced: a spike of a few tickets is hard to tell from chance. */
+export const SIZE_CLASSES = ["1-4", "5-9", "10+"] as const;
+const sizeClass = (tickets: number): string => (tickets < 5 ? "1-4" : tickets < 10 ? "5-9" : "10+");
 
 export interface Figures {
   readonly precision: number | null;
@@ -53,10 +59,12 @@ export function score(alarms: readonly Alarm[], truths: readonly Truth[], bursts
     else if (truths.some((t) => related(alarm, t) && overlaps(alarm, t, graceMs)) || bursts.some((b) => fedBy(alarm, b) && overlaps(alarm, b, graceMs))) excused++;
   }
   const byLevel: Record<string, { incidents: number; detected: number }> = {};
+  const bySize: Record<string, { incidents: number; detected: number }> = {};
   for (const t of truths) {
-    const entry = (byLevel[String(t.level)] ??= { incidents: 0, detected: 0 });
-    entry.incidents++;
-    if (firstDelay.has(t.id)) entry.detected++;
+    for (const entry of [(byLevel[String(t.level)] ??= { incidents: 0, detected: 0 }), (bySize[sizeClass(t.tickets)] ??= { incidents: 0, detected: 0 })]) {
+      entry.incidents++;
+      if (firstDelay.has(t.id)) entry.detected++;
+    }
   }
   return {
     alarms: alarms.length,
@@ -68,19 +76,23 @@ export function score(alarms: readonly Alarm[], truths: readonly Truth[], bursts
     delaysMinutes: [...firstDelay.values()].sort((a, b) => a - b),
     seriesDays,
     byLevel,
+    bySize,
   };
 }
 
 /** Scenarios pooled: counts add up, delays join (never an average of averages). */
 export function pool(all: readonly Counts[]): Counts {
-  const byLevel: Record<string, { incidents: number; detected: number }> = {};
-  for (const c of all) {
-    for (const [level, v] of Object.entries(c.byLevel)) {
-      const entry = (byLevel[level] ??= { incidents: 0, detected: 0 });
-      entry.incidents += v.incidents;
-      entry.detected += v.detected;
+  const merge = (pick: (c: Counts) => Counts["byLevel"]): Record<string, { incidents: number; detected: number }> => {
+    const out: Record<string, { incidents: number; detected: number }> = {};
+    for (const c of all) {
+      for (const [key, v] of Object.entries(pick(c))) {
+        const entry = (out[key] ??= { incidents: 0, detected: 0 });
+        entry.incidents += v.incidents;
+        entry.detected += v.detected;
+      }
     }
-  }
+    return out;
+  };
   const sum = (f: (c: Counts) => number): number => all.reduce((acc, c) => acc + f(c), 0);
   return {
     alarms: sum((c) => c.alarms),
@@ -91,7 +103,8 @@ export function pool(all: readonly Counts[]): Counts {
     detected: sum((c) => c.detected),
     delaysMinutes: all.flatMap((c) => c.delaysMinutes).sort((a, b) => a - b),
     seriesDays: sum((c) => c.seriesDays),
-    byLevel,
+    byLevel: merge((c) => c.byLevel),
+    bySize: merge((c) => c.bySize),
   };
 }
 

@@ -53,6 +53,11 @@ export interface SpikeConfig {
   readonly maxSampleTickets: number;
   /** How long ticket ids are kept to sample spikes from. */
   readonly sampleRetentionMs: number;
+  /**
+   * A caller's further tickets in the same leaf category and district within this long of the one
+   * that counted are repeats (the repeat detector's business), not more people: they do not count.
+   */
+  readonly repeatCallerWindowMs: number;
   /** A series with no tickets for this many days is forgotten (it returns as zeros). */
   readonly idleEvictDays: number;
 }
@@ -89,6 +94,7 @@ export const DEFAULT_SPIKE_CONFIG: SpikeConfig = Object.freeze({
   updateGrowthRatio: 0.25,
   maxSampleTickets: 10,
   sampleRetentionMs: 48 * HOUR_MS,
+  repeatCallerWindowMs: 24 * HOUR_MS,
   idleEvictDays: 56,
 });
 
@@ -108,6 +114,7 @@ export function spikeConfig(overrides: Partial<SpikeConfig> = {}): Readonly<Spik
     problems.push(`timeZone must be an IANA time zone such as Asia/Shanghai, got ${c.timeZone}`);
   }
   check(Number.isFinite(c.latenessMs) && c.latenessMs >= 0, "latenessMs", "≥ 0");
+  check(Number.isFinite(c.repeatCallerWindowMs) && c.repeatCallerWindowMs >= 0, "repeatCallerWindowMs", "≥ 0");
   for (const f of ["windowDays", "warmupDays", "minCount", "hourLooks", "dayLooks", "closeAfterQuietHours", "closeAfterQuietDays", "maxSampleTickets", "idleEvictDays", "acceptShiftAfterDays"] as const) {
     positiveInt(f);
   }

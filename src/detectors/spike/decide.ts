@@ -83,7 +83,9 @@ export function evaluatePending(node: SeriesNode, view: ResolutionView, firstPen
     let observed = 0;
     let expected = 0;
     let firstTicket = last;
-    for (let b = last; b > last - hours; b--) {
+    // Never reach back into the previous spike: its tickets were reported already.
+    const earliest = Math.max(last - hours, node.lastSpikeEnd[view.resolution]);
+    for (let b = last; b > earliest; b--) {
       const count = counts.get(b) ?? 0;
       observed += count;
       expected += b >= firstPending ? view.elapsedExpected(node, b, atMs) : view.expected(node, b);

@@ -23,7 +23,7 @@ export function createSpikeDeriver(config: Partial<SpikeConfig>): Deriver {
         const occurredAtMs = storeTimeToMs(e.occurred_at);
         nextStepMs ??= Math.floor(occurredAtMs / STEP_MS) * STEP_MS + STEP_MS;
         for (; nextStepMs <= occurredAtMs; nextStepMs += STEP_MS) updates.push(...detector.advance(nextStepMs));
-        detector.observe({ occurredAtMs, categoryPath: e.category_path, districtCode: e.district_code, ticketId: e.ticket_id });
+        detector.observe({ occurredAtMs, categoryPath: e.category_path, districtCode: e.district_code, ticketId: e.ticket_id, callerKey: e.caller_key });
       }
       return updates.length === 0 ? [] : [{ table: "spikes", rows: updates.map(toRow) }];
     },

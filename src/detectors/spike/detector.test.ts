@@ -150,6 +150,14 @@ describe("spike detector on sparse series and late tickets", () => {
     expect(Math.min(...leaf.map((u) => u.firstSeenMs)) - burst).toBeLessThanOrEqual(HOUR_MS);
   });
 
+  it("counts one caller's repeats once: the same 6 tickets from one caller raise nothing", () => {
+    const burst = START_MS + 30 * DAY_MS + 10 * HOUR_MS;
+    const repeats = sparse([0, 1, 2, 3, 4, 5].map((k) => burst + k * 5 * 60_000)).map((t, i) => (i >= days / 7 ? { ...t, callerKey: "caller-1" } : t));
+    const { updates, detector } = replay(merged(repeats), days, 15 * 60_000);
+    expect(sparseUpdates(updates)).toEqual([]);
+    expect(detector.stats.repeatTickets).toBe(5);
+  });
+
   it("ignores the order of tickets between two advances, counts late ones and drops later ones", () => {
     const tickets = background.filter((t) => t.occurredAtMs < START_MS + 21 * DAY_MS);
     const stepMs = 15 * 60_000;

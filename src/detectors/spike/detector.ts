@@ -21,6 +21,8 @@ export interface SpikeDetectorStats {
   readonly openSpikes: number;
   /** Tickets that arrived after their hour was final (later than latenessMs) and were not counted. */
   readonly droppedLateTickets: number;
+  /** Tickets not counted because their caller had one on the same leaf and district within repeatCallerWindowMs. */
+  readonly repeatTickets: number;
 }
 
 /**
@@ -52,6 +54,9 @@ export class SpikeDetector {
   private lastDay = 0;
   private nowMs = -Infinity;
   private droppedLate = 0;
+  private repeatTickets = 0;
+  /** When each (caller, district, leaf) last had a ticket that counted. */
+  private readonly callerCounted = new Map<string, number>();
   private emitted: Emitted[] = [];
 
   constructor(config: Partial<SpikeConfig> = {}) {
@@ -66,7 +71,7 @@ export class SpikeDetector {
   get stats(): SpikeDetectorStats {
     let openSpikes = 0;
     for (const node of this.registry.byDepth()) openSpikes += (node.spikes.hour ? 1 : 0) + (node.spikes.day ? 1 : 0);
-    return { series: this.registry.size, openSpikes, droppedLateTickets: this.droppedLate };
+    return { series: this.registry.size, openSpikes, droppedLateTickets: this.droppedLate, repeatTickets: this.repeatTickets };
   }
 
   observe(ticket: TicketObservation): void {
@@ -77,6 +82,10 @@ export class SpikeDetector {
     const hour = this.calendar.hourIndex(ticket.occurredAtMs);
     if (hour < this.nextHour) {
       this.droppedLate++;
+      return;
+    }
+    if (this.isRepeat(ticket)) {
+      this.repeatTickets++;
       return;
     }
     const day = dayOfHour(hour);
@@ -111,6 +120,17 @@ export class SpikeDetector {
     const out = this.emitted.sort((a, b) => a.atMs - b.atMs || (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
     this.emitted = [];
     return out.map((e) => e.update);
+  }
+
+  /** A caller's further ticket on the same leaf and district soon after one that counted. */
+  private isRepeat(ticket: TicketObservation): boolean {
+    const caller = ticket.callerKey ?? "";
+    if (caller === "" || this.config.repeatCallerWindowMs === 0) return false;
+    const key = `${caller}\u0000${ticket.districtCode}\u0000${ticket.categoryPath.join("\u0000")}`;
+    const counted = this.callerCounted.get(key);
+    if (counted !== undefined && ticket.occurredAtMs - counted < this.config.repeatCallerWindowMs) return true;
+    this.callerCounted.set(key, ticket.occurredAtMs);
+    return false;
   }
 
   private begin(ms: number): void {
@@ -166,6 +186,8 @@ export class SpikeDetector {
       for (const d of node.counts.day.keys()) if (d > day) this.pending.add(node);
     }
     this.registry.evictIdle();
+    const forgetBefore = atMs - this.config.latenessMs - this.config.repeatCallerWindowMs;
+    for (const [key, ms] of this.callerCounted) if (ms < forgetBefore) this.callerCounted.delete(key);
     return complete;
   }
 

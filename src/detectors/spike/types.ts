@@ -8,6 +8,8 @@ export interface TicketObservation {
   /** District (区) code; "" when unknown (the ticket then counts city-wide only). */
   readonly districtCode: string;
   readonly ticketId: string;
+  /** The caller's keyed hash; "" when anonymous. A caller's repeats of one issue count once (see repeatCallerWindowMs). */
+  readonly callerKey?: string;
 }
 
 export type Resolution = "hour" | "day";
