@@ -24,15 +24,18 @@ export interface ReplayedCity {
 }
 
 export async function replayCity(options: CityOptions): Promise<ReplayedCity> {
-  const dir = tempDir("performance");
-  const file = path.join(dir, "city.ndjson");
   const startMs = Date.parse(`${options.start}T00:00:00+08:00`);
-  const lines: string[] = [];
-  for (const event of simulate({ seed: options.seed, startMs, days: options.days, size: options.size })) lines.push(JSON.stringify(event));
-  writeFileSync(file, `${lines.join("\n")}\n`);
+  const events = [...simulate({ seed: options.seed, startMs, days: options.days, size: options.size })];
+  return { store: await replayEvents(events), world: buildWorld(options.seed, options.size), events: events.length };
+}
+
+/** Replays contract events (objects) with `hotline-sensor replay` into a fresh folder and opens its store. */
+export async function replayEvents(events: readonly object[]): Promise<Store> {
+  const dir = tempDir("performance");
+  const file = path.join(dir, "events.ndjson");
+  writeFileSync(file, `${events.map((e) => JSON.stringify(e)).join("\n")}\n`);
   const data = path.join(dir, "data");
   await runCli(["replay", file, "--data", data], workerEnv({ HOTLINE_CALLER_HASH_KEY: "performance-test-key-0123456789", HOTLINE_LOG_LEVEL: "warn" }));
   // the CLI keeps the engine under <data>/chdb (src/wiring.ts)
-  const store = await openChdbStore({ dataDir: path.join(data, "chdb"), database: "hotline" });
-  return { store, world: buildWorld(options.seed, options.size), events: lines.length };
+  return openChdbStore({ dataDir: path.join(data, "chdb"), database: "hotline" });
 }
