@@ -127,4 +127,16 @@ describe("ticket_outcomes", () => {
     );
     expect(survey).toMatchObject({ surveyed: 2, resolved_positive: 1, unresolved_positive: 1, agreement_rate: 0.5 });
   });
+
+  it("documents every column of the performance and call-centre tables and views in Chinese and English", async () => {
+    const objects = ["ticket_outcomes", "performance_trials", "performance_casemix", "performance_scores", "performance_funnel", "performance_diagnosis",
+      "survey_agreement", "survey_correlation", "service_level_agent_group_hourly", "call_abandonment_hourly", "call_queue_minute", "call_queue_now"];
+    const rows = await store.query<{ table: string; name: string; comment: string }>(
+      "SELECT table, name, comment FROM system.columns WHERE database = currentDatabase() AND table IN {objects:Array(String)}",
+      { objects },
+    );
+    expect(new Set(rows.map((r) => r.table))).toEqual(new Set(objects));
+    const bilingual = (c: string) => c.includes("|") && /[\u4e00-\u9fff]/.test(c) && /[A-Za-z]{2}/.test(c);
+    expect(rows.filter((r) => !bilingual(r.comment)).map((r) => `${r.table}.${r.name}`)).toEqual([]);
+  });
 });
