@@ -40,7 +40,7 @@ export const envSchema = z.strictObject({
   HOTLINE_FREQUENT_CALLER_WINDOW: int(2, 100_000).default(30),
   HOTLINE_IDENTICAL_TEXTS: int(2, 10_000).default(3),
   HOTLINE_OUT_OF_SCOPE_TICKETS: int(1, 10_000).default(3),
-  HOTLINE_SPIKE_ALPHA_PER_SERIES_DAY: z.coerce.number({ error: "must be a number" }).gt(0).lt(1).default(1e-3),
+  HOTLINE_SPIKE_ALPHA_PER_SERIES_DAY: z.coerce.number({ error: "must be a number" }).gt(0).lt(1).default(4e-3),
   HOTLINE_SPIKE_MIN_COUNT: int(1, 10_000).default(3),
   HOTLINE_SPIKE_WARMUP_DAYS: int(1, 56).default(14),
   HOTLINE_HOTSPOT_H3_RESOLUTION: int(4, 12).default(8),

@@ -57,7 +57,7 @@ describe("spikeConfig", () => {
   });
 
   it("splits alphaPerSeriesDay over the hour, window, day and CUSUM tests", () => {
-    const t = spikeThresholds(DEFAULT_SPIKE_CONFIG);
+    const t = spikeThresholds({ ...DEFAULT_SPIKE_CONFIG, alphaPerSeriesDay: 1e-3 });
     expect(t.hourAlpha).toBeCloseTo(1e-3 / 5 / 24 / 3, 15);
     expect(t.dayAlpha).toBeCloseTo(1e-3 / 5 / 6, 15);
     expect(t.dayCusumLimit).toBeCloseTo(Math.log(5000), 12);

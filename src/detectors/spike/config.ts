@@ -79,7 +79,7 @@ export const DEFAULT_SPIKE_CONFIG: SpikeConfig = Object.freeze({
   minCount: 3,
   minExcess: 2,
   minRatio: 1.2,
-  alphaPerSeriesDay: 1e-3,
+  alphaPerSeriesDay: 4e-3,
   hourLooks: 3,
   dayLooks: 6,
   hourMinElapsedShare: 0.25,
