@@ -7,6 +7,7 @@ import { migrateCommand } from "./commands/migrate.js";
 import { queryCommand } from "./commands/query.js";
 import { replayCommand } from "./commands/replay.js";
 import { runCommand } from "./commands/run.js";
+import { scoreCommand } from "./commands/score.js";
 import { simulateCommand } from "./commands/simulate.js";
 import { SensorError } from "./errors.js";
 import { createLogger } from "./telemetry/log.js";
@@ -22,6 +23,9 @@ Usage:
                            array of them; --labels writes their ground truth as JSON)
   hotline-sensor query     "<SQL>" [--data DIR] [--format table|json]
   hotline-sensor migrate   [--data DIR]
+  hotline-sensor score     [--data DIR] [--as-of ISO-8601 time]
+                           (passive performance: judges tickets and scores departments and
+                           districts as of the newest stored event, or the given time)
 
 Without KAFKA_BROKERS and CLICKHOUSE_URL, run uses the embedded default: the simulated city in real
 time (--speedup, default 60x) into ClickHouse (chdb) under ./data. Other settings come from
@@ -40,6 +44,7 @@ const options = {
   incidents: { type: "string" },
   labels: { type: "string" },
   format: { type: "string" },
+  "as-of": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -114,6 +119,14 @@ async function main(argv: readonly string[]): Promise<number> {
     case "migrate":
       await migrateCommand(config, logger);
       return 0;
+    case "score": {
+      const asOf = values["as-of"];
+      const asOfMs = asOf === undefined ? undefined : Date.parse(asOf);
+      if (asOfMs !== undefined && !Number.isFinite(asOfMs)) throw new UsageError(`--as-of must be an ISO-8601 time such as 2026-11-01T00:00:00+08:00, got "${asOf}"`);
+      const summary = await scoreCommand(config, logger, asOfMs);
+      process.stdout.write(`${JSON.stringify({ ...summary, as_of: summary.asOfMs === undefined ? null : new Date(summary.asOfMs).toISOString() })}\n`);
+      return 0;
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

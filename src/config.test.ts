@@ -85,6 +85,22 @@ describe("loadConfig defaults", () => {
     expect(config.clickhouse).toEqual({ url: "https://ch.example:8443", username: "default", password: "", requestTimeoutMs: 30_000 });
   });
 
+  it("maps passive-performance variables onto the scorer's settings, tiers left out keeping their defaults", () => {
+    const c = loadConfig({
+      HOTLINE_PERF_WINDOW_DAYS: "14",
+      HOTLINE_PERF_CLOSE_HOURS: "general=120, complex=240",
+      HOTLINE_PERF_UTILITY_CATEGORIES: "03,07.02",
+      HOTLINE_PERF_EXCLUDE_SUSPECTED: "false",
+      HOTLINE_PERF_INTERVAL_MINUTES: "0",
+    });
+    expect(c.performance.intervalMs).toBe(0);
+    expect(c.performance.settings).toMatchObject({ observationWindowMs: 14 * 86_400_000, excludeSuspectedAbuse: false, utilityCategoryPrefixes: ["03", "07.02"] });
+    expect(c.performance.settings.tiers).toMatchObject({ emergency: { closeHours: 2 }, utility: { closeHours: 24 }, general: { closeHours: 120 }, complex: { closeHours: 240 } });
+    expect(rejection({ HOTLINE_PERF_EXCLUDE_SUSPECTED: "maybe", HOTLINE_PERF_UTILITY_CATEGORIES: "03;04" }).message).toMatch(
+      /HOTLINE_PERF_EXCLUDE_SUSPECTED: must be true or false[\s\S]*HOTLINE_PERF_UTILITY_CATEGORIES: "03;04" is not a category code/,
+    );
+  });
+
   it("lets overrides.dataDir win over HOTLINE_DATA_DIR", () => {
     const config = loadConfig({ HOTLINE_DATA_DIR: "/srv/from-env" }, { dataDir: "from-flag" });
     expect(config.dataDir).toBe(path.resolve("from-flag"));

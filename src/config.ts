@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { SensorError } from "./errors.js";
+import { DEFAULT_PERFORMANCE_CONFIG, type PerformanceConfig } from "./performance/config.js";
 
 const int = (min: number, max: number) =>
   z.coerce
@@ -13,6 +14,27 @@ const int = (min: number, max: number) =>
     .max(max, `must be at most ${max}`);
 const nonEmpty = z.string().trim().min(1);
 const timeZone = nonEmpty.refine(isTimeZone, "must be an IANA time zone such as Asia/Shanghai");
+
+const flag = z.enum(["true", "false", "1", "0"], { error: "must be true or false" }).transform((v) => v === "true" || v === "1");
+/** Comma-separated category code prefixes, e.g. `03,07.02`. */
+const codeList = z.string().transform((v, ctx) => {
+  const codes = v.split(",").map((c) => c.trim()).filter((c) => c !== "");
+  for (const code of codes) if (!/^[0-9A-Za-z.]+$/.test(code)) ctx.addIssue({ code: "custom", message: `"${code}" is not a category code (digits, letters and dots)` });
+  return codes;
+});
+const TIERS = ["emergency", "utility", "general", "complex"] as const;
+/** Close deadlines per SLA tier in hours: `emergency=2,utility=24,general=168,complex=360` (tiers left out keep their default). */
+const closeHours = z.string().transform((v, ctx) => {
+  const hours: Record<string, number> = { emergency: 2, utility: 24, general: 7 * 24, complex: 15 * 24 };
+  for (const part of v.split(",").map((p) => p.trim()).filter((p) => p !== "")) {
+    const [tier, value] = part.split("=").map((x) => x.trim());
+    const n = Number(value);
+    if (!TIERS.includes(tier as (typeof TIERS)[number]) || !(n > 0)) {
+      ctx.addIssue({ code: "custom", message: `"${part}" must be tier=hours with tier one of ${TIERS.join(", ")} and hours > 0` });
+    } else hours[tier as string] = n;
+  }
+  return hours as Record<(typeof TIERS)[number], number>;
+});
 
 /** Every environment variable the worker reads, with its default. The README's table mirrors this. */
 export const envSchema = z.strictObject({
@@ -48,6 +70,15 @@ export const envSchema = z.strictObject({
   HOTLINE_HOTSPOT_BASELINE_DAYS: int(7, 365).default(28),
   HOTLINE_CHRONIC_TOP: int(1, 1_000).default(10),
   HOTLINE_PHRASE_MIN_COUNT: int(2, 100_000).default(5),
+  HOTLINE_PERF_INTERVAL_MINUTES: int(0, 7 * 24 * 60).default(60),
+  HOTLINE_PERF_WINDOW_DAYS: int(1, 365).default(30),
+  HOTLINE_PERF_LOOKBACK_DAYS: int(1, 3 * 365).default(92),
+  HOTLINE_PERF_MIN_VOLUME: int(1, 1_000_000).default(25),
+  HOTLINE_PERF_EXCLUDE_SUSPECTED: flag.default(true),
+  HOTLINE_PERF_COUNT_CALLBACK_REOPENS: flag.default(true),
+  HOTLINE_PERF_CLOSE_HOURS: closeHours.default({ emergency: 2, utility: 24, general: 7 * 24, complex: 15 * 24 }),
+  HOTLINE_PERF_UTILITY_CATEGORIES: codeList.default(["03"]),
+  HOTLINE_PERF_COMPLEX_CATEGORIES: codeList.default([]),
   HOTLINE_SIM_SEED: int(0, 2 ** 31 - 1).default(12345),
   HOTLINE_SIM_SIZE: z.enum(["small", "medium", "large"]).default("small"),
   HOTLINE_SIM_SPEEDUP: z.coerce.number().min(0.001).max(1_000_000).default(60),
@@ -117,6 +148,11 @@ export interface Config {
     readonly spikes: { readonly alphaPerSeriesDay: number; readonly minCount: number; readonly warmupDays: number };
     readonly hotspots: { readonly h3Resolution: number; readonly recentDays: number; readonly baselineDays: number; readonly chronicTop: number };
     readonly phrases: { readonly minCount: number };
+  };
+  readonly performance: {
+    /** How often (wall clock) a running worker scores departments and districts; 0 = only after replays and on `score`. */
+    readonly intervalMs: number;
+    readonly settings: Partial<PerformanceConfig>;
   };
   readonly http: { readonly host: string; readonly port: number };
   readonly simulator: { readonly seed: number; readonly size: "small" | "medium" | "large"; readonly speedup: number };
@@ -222,6 +258,22 @@ function toConfig(e: z.infer<typeof envSchema>, overrides: ConfigOverrides): Con
         chronicTop: e.HOTLINE_CHRONIC_TOP,
       },
       phrases: { minCount: e.HOTLINE_PHRASE_MIN_COUNT },
+    },
+    performance: {
+      intervalMs: e.HOTLINE_PERF_INTERVAL_MINUTES * 60_000,
+      settings: {
+        observationWindowMs: e.HOTLINE_PERF_WINDOW_DAYS * 86_400_000,
+        lookbackMs: e.HOTLINE_PERF_LOOKBACK_DAYS * 86_400_000,
+        minVolume: e.HOTLINE_PERF_MIN_VOLUME,
+        excludeSuspectedAbuse: e.HOTLINE_PERF_EXCLUDE_SUSPECTED,
+        abuseWindowMs: e.HOTLINE_REPEAT_WINDOW_DAYS * 86_400_000,
+        countCallbackReopens: e.HOTLINE_PERF_COUNT_CALLBACK_REOPENS,
+        tiers: Object.fromEntries(
+          TIERS.map((tier) => [tier, { ...DEFAULT_PERFORMANCE_CONFIG.tiers[tier], closeHours: e.HOTLINE_PERF_CLOSE_HOURS[tier] }]),
+        ) as PerformanceConfig["tiers"],
+        utilityCategoryPrefixes: e.HOTLINE_PERF_UTILITY_CATEGORIES,
+        complexCategoryPrefixes: e.HOTLINE_PERF_COMPLEX_CATEGORIES,
+      },
     },
     http: { host: e.HOTLINE_HTTP_HOST, port: e.HOTLINE_HTTP_PORT },
     simulator: { seed: e.HOTLINE_SIM_SEED, size: e.HOTLINE_SIM_SIZE, speedup: e.HOTLINE_SIM_SPEEDUP },

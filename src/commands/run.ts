@@ -3,6 +3,7 @@
 import type { Config } from "../config.js";
 import { createDerivers } from "../detectors/index.js";
 import { buildApp } from "../http/app.js";
+import { schedulePerformance } from "../performance/schedule.js";
 import { createKafkaDeadLetterSink } from "../sources/kafka/dead-letters.js";
 import { createKafkaSource } from "../sources/kafka/consumer.js";
 import type { Source } from "../sources/message.js";
@@ -28,8 +29,13 @@ export async function runCommand(config: Config, logger: Logger): Promise<void> 
     const address = await app.listen({ host: config.http.host, port: config.http.port });
     logger.info({ address, source: source.name, store: parts.store.kind, dataDir: config.clickhouse === undefined ? config.dataDir : undefined }, "worker started");
     await sink?.start();
-    const progress = await runPipeline(parts, { source, deadLetterSink: sink, clock, derivers: () => createDerivers(config) });
-    logger.info({ progress }, "worker stopped");
+    const performance = schedulePerformance({ store: parts.store, logger, timeZone: config.timezone, ...config.performance });
+    try {
+      const progress = await runPipeline(parts, { source, deadLetterSink: sink, clock, derivers: () => createDerivers(config) });
+      logger.info({ progress }, "worker stopped");
+    } finally {
+      await performance.stop();
+    }
   } finally {
     await app.close();
     await parts.store.close();

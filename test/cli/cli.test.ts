@@ -43,7 +43,7 @@ describe("hotline-sensor CLI", () => {
     expect(readFileSync(path.join(dataDir, "caller-hash.key"), "utf8").trim()).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it("simulate writes NDJSON; replay - reads it from stdin; query prints a table; migrate is idempotent", async () => {
+  it("simulate writes NDJSON; replay - reads it from stdin; query prints a table; score judges as of a time; migrate is idempotent", async () => {
     const dataDir = tempDir("cli-replay");
     const file = path.join(dataDir, "city.ndjson");
     const env = workerEnv({ HOTLINE_CALLER_HASH_KEY: "cli-test-key-0123456789abcdef" });
@@ -61,6 +61,14 @@ describe("hotline-sensor CLI", () => {
     expect(table.stdout).toMatch(/^type\s+n\n-+\s+-+\ncall\.abandoned/);
     expect(table.stdout).toContain("ticket.created");
 
+    // replay scored departments and districts at its end; `score` does it again as of a given time
+    const outcomes = await queryData<{ n: number }>(dataDir, "SELECT count() AS n FROM ticket_outcomes FINAL", env);
+    expect(outcomes[0]!.n).toBeGreaterThan(100);
+    const scored = await runCli(["score", "--data", dataDir, "--as-of", "2026-11-20T18:00:00+08:00"], env);
+    expect(JSON.parse(scored.stdout)).toMatchObject({ as_of: "2026-11-20T10:00:00.000Z" });
+    expect((JSON.parse(scored.stdout) as { tickets: number }).tickets).toBeGreaterThan(0);
+    await expect(runCli(["score", "--data", dataDir, "--as-of", "yesterday"], env)).rejects.toThrow(/exited 2[\s\S]*--as-of must be an ISO-8601 time/);
+
     await runCli(["migrate", "--data", dataDir], env);
     const migrations = await queryData<{ n: number }>(dataDir, "SELECT count() AS n FROM schema_migrations", env);
     expect(migrations[0]!.n).toBeGreaterThanOrEqual(5);
@@ -71,5 +79,6 @@ describe("hotline-sensor CLI", () => {
     await expect(runCli(["run"], workerEnv({ HOTLINE_BATCH_MAX_ROWZ: "5" }))).rejects.toThrow(/HOTLINE_BATCH_MAX_ROWZ: unknown variable/);
     await expect(runCli(["run"], workerEnv({ KAFKA_BROKERS: "127.0.0.1:1" }))).rejects.toThrow(/HOTLINE_CALLER_HASH_KEY/);
     await expect(runCli(["teleport"], workerEnv({}))).rejects.toThrow(/exited 2[\s\S]*unknown command "teleport"/);
+    await expect(runCli(["score"], workerEnv({ HOTLINE_PERF_CLOSE_HOURS: "general=soon" }))).rejects.toThrow(/HOTLINE_PERF_CLOSE_HOURS[\s\S]*"general=soon" must be tier=hours/);
   });
 });
