@@ -1,0 +1,185 @@
+// One receiver's delivery lane: its own queue, sent one at a time, highest severity first, within
+// the robot's rate limit, each request cut at the timeout and retried with exponential backoff on
+// errors, 5xx, 429 and platform throttling. Lanes are independent: a hanging robot holds only its own.
+import type { Logger } from "../telemetry/log.js";
+import type { Alert } from "./alert.js";
+import type { Clock } from "./clock.js";
+import { redact, type DeliveryConfig, type ReceiverConfig } from "./config.js";
+import type { MessageOptions } from "./message.js";
+import type { AlertMetrics } from "./metrics.js";
+import type { DeliveryRecord } from "./outbox.js";
+import type { Platform, Verdict } from "./platforms/index.js";
+import { SlidingWindowLimit } from "./rate-limit.js";
+import { severityRank } from "./severity.js";
+
+export interface Delivery {
+  readonly seq: number;
+  readonly alert: Alert;
+  readonly rank: number;
+  attempts: number;
+}
+
+export interface LaneContext {
+  readonly clock: Clock;
+  readonly fetch: typeof fetch;
+  readonly delivery: DeliveryConfig;
+  readonly message: MessageOptions;
+  readonly secrets: readonly string[];
+  readonly metrics: AlertMetrics;
+  readonly logger: Logger;
+  /** Aborted when close() gives up waiting: cuts sleeps and requests short. */
+  readonly stop: AbortSignal;
+  readonly record: (record: DeliveryRecord) => void;
+  readonly changed: () => void;
+  /** True once no more deliveries can arrive (closing, and the intake is empty). */
+  readonly finished: () => boolean;
+}
+
+/** A notification that wakes one waiter; a notify with nobody waiting is kept for the next wait. */
+export class Wakeup {
+  private pending = false;
+  private resolve: (() => void) | undefined;
+  notify(): void {
+    if (this.resolve !== undefined) {
+      const r = this.resolve;
+      this.resolve = undefined;
+      r();
+    } else this.pending = true;
+  }
+  wait(): Promise<void> {
+    if (this.pending) {
+      this.pending = false;
+      return Promise.resolve();
+    }
+    return new Promise((r) => (this.resolve = r));
+  }
+}
+
+export class Lane {
+  readonly queue: Delivery[] = [];
+  readonly wakeup = new Wakeup();
+  private readonly limit: SlidingWindowLimit;
+  busy = false;
+
+  constructor(
+    readonly receiver: ReceiverConfig,
+    private readonly platform: Platform,
+    private readonly ctx: LaneContext,
+  ) {
+    this.limit = new SlidingWindowLimit(receiver.ratePerMinute);
+  }
+
+  enqueue(delivery: Delivery): void {
+    this.queue.push(delivery);
+    this.wakeup.notify();
+  }
+
+  /** Removes and returns the next delivery: highest severity, then oldest. */
+  private take(): Delivery | undefined {
+    let best = -1;
+    for (let i = 0; i < this.queue.length; i++) {
+      const d = this.queue[i];
+      const b = best < 0 ? undefined : this.queue[best];
+      if (d !== undefined && (b === undefined || d.rank > b.rank || (d.rank === b.rank && d.seq < b.seq))) best = i;
+    }
+    return best < 0 ? undefined : this.queue.splice(best, 1)[0];
+  }
+
+  async run(): Promise<void> {
+    while (!this.ctx.stop.aborted) {
+      const next = this.take();
+      if (next === undefined) {
+        if (this.ctx.finished()) return;
+        await this.wakeup.wait(); // the dispatcher wakes every lane on close and on stop
+        continue;
+      }
+      this.busy = true;
+      this.ctx.changed();
+      try {
+        await this.deliver(next);
+      } finally {
+        this.busy = false;
+        this.ctx.changed();
+      }
+    }
+  }
+
+  private async deliver(d: Delivery): Promise<void> {
+    const { clock, delivery } = this.ctx;
+    for (;;) {
+      const wait = this.limit.waitMs(clock.now());
+      if (wait > 0) {
+        await clock.sleep(wait, this.ctx.stop);
+        if (this.ctx.stop.aborted) return;
+        continue;
+      }
+      this.limit.record(clock.now());
+      d.attempts++;
+      const { verdict, status } = await this.attempt(d.alert);
+      if (this.ctx.stop.aborted && !verdict.ok) return; // cut short by close(): left unfinished for the next start
+      const base = { alertId: d.alert.alertId, receiver: this.receiver.name, platform: this.receiver.platform, attempt: d.attempts, httpStatus: status, atMs: clock.now() };
+      if (verdict.ok) {
+        this.ctx.record({ ...base, outcome: "sent", error: "" });
+        this.ctx.metrics.deliveries.inc({ platform: this.receiver.platform, outcome: "sent" });
+        this.ctx.logger.info({ alertId: d.alert.alertId, receiver: this.receiver.name, attempt: d.attempts }, "alert sent");
+        return;
+      }
+      const error = redact(verdict.reason, this.ctx.secrets);
+      if (verdict.retriable && d.attempts <= delivery.retries) {
+        this.ctx.record({ ...base, outcome: "retry", error });
+        this.ctx.metrics.deliveries.inc({ platform: this.receiver.platform, outcome: "retried" });
+        const backoff = Math.min(delivery.backoffMaxMs, delivery.backoffBaseMs * 2 ** (d.attempts - 1));
+        const delay = Math.min(delivery.backoffMaxMs, Math.max(backoff, verdict.retryAfterMs ?? 0));
+        this.ctx.logger.warn({ alertId: d.alert.alertId, receiver: this.receiver.name, attempt: d.attempts, error, retryInMs: delay }, "alert delivery failed, will retry");
+        await clock.sleep(delay, this.ctx.stop);
+        if (this.ctx.stop.aborted) return;
+        continue;
+      }
+      this.ctx.record({ ...base, outcome: "failed", error });
+      this.ctx.metrics.deliveries.inc({ platform: this.receiver.platform, outcome: "failed" });
+      this.ctx.logger.error({ alertId: d.alert.alertId, receiver: this.receiver.name, attempt: d.attempts, error }, "alert delivery failed, giving up");
+      return;
+    }
+  }
+
+  private async attempt(alert: Alert): Promise<{ verdict: Verdict; status: number }> {
+    const { clock, delivery } = this.ctx;
+    const request = this.platform.build(alert, this.receiver, this.ctx.message, clock.now());
+    const timer = new AbortController();
+    const cancel = new AbortController();
+    let timedOut = false;
+    void clock.sleep(delivery.timeoutMs, timer.signal).then(() => {
+      if (!timer.signal.aborted) {
+        timedOut = true;
+        cancel.abort();
+      }
+    });
+    try {
+      const response = await this.ctx.fetch(request.url, {
+        method: "POST",
+        headers: request.headers,
+        body: request.body,
+        signal: AbortSignal.any([cancel.signal, this.ctx.stop]),
+      });
+      const text = await response.text();
+      return { verdict: this.platform.verdict(response.status, response.headers.get("retry-after"), text.slice(0, 4096)), status: response.status };
+    } catch (error) {
+      const reason = timedOut ? `no answer within ${delivery.timeoutMs} ms` : this.ctx.stop.aborted ? "stopped by close()" : describe(error);
+      return { verdict: { ok: false, retriable: true, reason }, status: 0 };
+    } finally {
+      timer.abort();
+    }
+  }
+}
+
+/** An error's message and its causes' codes, never the request (whose URL carries the robot's key). */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  const code = typeof cause?.code === "string" ? ` (${cause.code})` : "";
+  return `${error.message}${code}`;
+}
+
+export function rankOf(alert: Alert): number {
+  return severityRank(alert.severity);
+}
