@@ -55,6 +55,8 @@ const EVENTS = [
   ...handled("U", { code: "03.01.01", sla: false }, 30 * HOUR),
   ...handled("P1", { phone: "13900139000" }),
   created("P2", B + 4 * DAY, { phone: "13900139000" }),
+  // one caller, 9 tickets in a day: flagged as a very frequent caller (caller_flags), so left out of scores
+  ...Array.from({ length: 9 }, (_, i) => handled(`F${i}`, { phone: "13700137000", code: "05.01.01" })).flat(),
   created("M", B + 10 * 60_000),
   event("M", "ticket.merged", B + HOUR, { into_ticket_id: "A" }),
 ].sort((a, b) => ((a as { occurred_at: string }).occurred_at < (b as { occurred_at: string }).occurred_at ? -1 : 1));
@@ -113,14 +115,21 @@ describe("ticket_outcomes", () => {
     expect(o.get("P2")).toMatchObject({ closed_on_time: 0, responded_on_time: 0 });
   });
 
-  it("scores the department on the judged tickets and cross-tabulates the survey", async () => {
+  it("marks the tickets of a flagged caller as suspected abuse", async () => {
+    const o = await outcomes(B + 40 * DAY);
+    for (let i = 0; i < 9; i++) expect(o.get(`F${i}`)).toMatchObject({ suspected_abuse: 1 });
+    expect(o.get("A")).toMatchObject({ suspected_abuse: 0 });
+  });
+
+  it("scores the department on the judged tickets (flagged callers' left out and counted) and cross-tabulates the survey", async () => {
     const asOfMs = B + 40 * DAY;
     const [score] = await store.query<Record<string, number | string>>(
       "SELECT * FROM performance_scores FINAL WHERE version = {v:UInt64} AND unit_kind = 'department' AND unit_code = 'D1' AND metric = 'real_resolution' AND period_kind = 'span'",
       { v: asOfMs },
     );
-    // A and W resolved; R, S, P1 not; U resolved (no sign) — 6 trials, 3 resolved; below 25: too few
-    expect(score).toMatchObject({ trials: 6, observed: 3, too_few: 1, volume: 6 });
+    // A and W resolved; R, S, P1 not; U resolved (no sign) — 6 trials, 3 resolved; below 25: too few;
+    // volume counts every ticket of the unit; the flagged caller's 9 are no trials
+    expect(score).toMatchObject({ trials: 6, observed: 3, too_few: 1, volume: 15, excluded_suspected: 9 });
     const [survey] = await store.query<Record<string, number>>(
       "SELECT * FROM survey_agreement FINAL WHERE version = {v:UInt64} AND unit_kind = 'department' AND unit_code = 'D1' AND period_kind = 'span'",
       { v: asOfMs },
