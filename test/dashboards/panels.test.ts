@@ -229,3 +229,27 @@ describe("a selection narrows what the panels show (over the whole simulated spa
     expect(districts.map((r) => r.d).every((d) => selection["district"]?.includes(d))).toBe(true);
   });
 });
+
+describe("the dashboards' own tables and views (022, 023)", () => {
+  it("document every column in English and Chinese", async () => {
+    const objects = ["dimension_names", "category_tree", "monthly_problems"];
+    const rows = await store.query<{ table: string; name: string; comment: string }>(
+      "SELECT table, name, comment FROM system.columns WHERE database = currentDatabase() AND table IN {objects:Array(String)}",
+      { objects },
+    );
+    expect(new Set(rows.map((r) => r.table))).toEqual(new Set(objects));
+    const bilingual = (c: string) => c.includes("|") && /[\u4e00-\u9fff]/.test(c) && /[A-Za-z]{2}/.test(c);
+    expect(rows.filter((r) => !bilingual(r.comment)).map((r) => `${r.table}.${r.name}`)).toEqual([]);
+  });
+
+  it("know every category of the events at every level, and the names of every district", async () => {
+    const [tree] = await store.query<{ missing: string }>(
+      "SELECT count() AS missing FROM (SELECT DISTINCT arrayJoin(category_path) AS code FROM events WHERE type = 'ticket.created') WHERE code NOT IN (SELECT code FROM category_tree FINAL)",
+    );
+    expect(Number(tree?.missing)).toBe(0);
+    const [names] = await store.query<{ missing: string }>(
+      "SELECT count() AS missing FROM (SELECT DISTINCT toString(district_code) AS code FROM events WHERE type = 'ticket.created') WHERE code NOT IN (SELECT code FROM dimension_names FINAL WHERE kind = 'district')",
+    );
+    expect(Number(names?.missing)).toBe(0);
+  });
+});
