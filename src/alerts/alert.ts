@@ -3,6 +3,7 @@
 // result id and the rung it reached — so a replay or a restart raises the same ids again and the
 // outbox (outbox.ts) drops them.
 import { z } from "zod";
+import { scrubText } from "../contract/personal-data.js";
 import { storeTimeToMs } from "../contract/store-time.js";
 import type { TableRows } from "../pipeline/derive.js";
 import type { AlertConfig } from "./config.js";
@@ -266,6 +267,9 @@ export function raiseAlerts(tables: readonly TableRows[], config: AlertConfig, n
       const toMs = draft.raisedAtMs + HOUR;
       alerts.push({
         ...rest,
+        // Scrubbed here, once more after ingest, so neither chat nor the outbox sees a number.
+        facts: rest.facts.map((f) => ({ label: scrubText(f.label), value: scrubText(f.value) })),
+        ticketIds: rest.ticketIds.map(scrubText),
         alertId: `${table}:${draft.resultId}:${draft.step}:${severity}`,
         change: "new",
         severity,

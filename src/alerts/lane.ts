@@ -117,11 +117,11 @@ export class Lane {
       d.attempts++;
       const { verdict, status } = await this.attempt(d.alert);
       if (this.ctx.stop.aborted && !verdict.ok) return; // cut short by close(): left unfinished for the next start
-      const base = { alertId: d.alert.alertId, receiver: this.receiver.name, platform: this.receiver.platform, attempt: d.attempts, httpStatus: status, atMs: clock.now() };
+      const base = { alertId: d.alert.alertId, platform: this.receiver.platform, attempt: d.attempts, httpStatus: status, atMs: clock.now() };
       if (verdict.ok) {
         this.ctx.record({ ...base, outcome: "sent", error: "" });
         this.ctx.metrics.deliveries.inc({ platform: this.receiver.platform, outcome: "sent" });
-        this.ctx.logger.info({ alertId: d.alert.alertId, receiver: this.receiver.name, attempt: d.attempts }, "alert sent");
+        this.ctx.logger.info({ alertId: d.alert.alertId, attempt: d.attempts }, "alert sent");
         return;
       }
       const error = redact(verdict.reason, this.ctx.secrets);
@@ -130,14 +130,14 @@ export class Lane {
         this.ctx.metrics.deliveries.inc({ platform: this.receiver.platform, outcome: "retried" });
         const backoff = Math.min(delivery.backoffMaxMs, delivery.backoffBaseMs * 2 ** (d.attempts - 1));
         const delay = Math.min(delivery.backoffMaxMs, Math.max(backoff, verdict.retryAfterMs ?? 0));
-        this.ctx.logger.warn({ alertId: d.alert.alertId, receiver: this.receiver.name, attempt: d.attempts, error, retryInMs: delay }, "alert delivery failed, will retry");
+        this.ctx.logger.warn({ alertId: d.alert.alertId, attempt: d.attempts, error, retryInMs: delay }, "alert delivery failed, will retry");
         await clock.sleep(delay, this.ctx.stop);
         if (this.ctx.stop.aborted) return;
         continue;
       }
       this.ctx.record({ ...base, outcome: "failed", error });
       this.ctx.metrics.deliveries.inc({ platform: this.receiver.platform, outcome: "failed" });
-      this.ctx.logger.error({ alertId: d.alert.alertId, receiver: this.receiver.name, attempt: d.attempts, error }, "alert delivery failed, giving up");
+      this.ctx.logger.error({ alertId: d.alert.alertId, attempt: d.attempts, error }, "alert delivery failed, giving up");
       return;
     }
   }

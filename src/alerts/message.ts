@@ -12,6 +12,8 @@ export interface MessageOptions {
   readonly ticketIds: number;
 }
 
+const MAX_FACT_BYTES = 600;
+
 const SEVERITY_LABEL = { info: "提示 INFO", low: "低 LOW", medium: "中 MEDIUM", high: "高 HIGH", critical: "紧急 CRITICAL" } as const;
 
 export function titleOf(alert: Alert): string {
@@ -42,7 +44,8 @@ function lines(alert: Alert, options: MessageOptions, markup: Markup, ticketIds:
   const bold = (s: string) => (markup === "slack" ? `*${s}*` : `**${s}**`);
   const link = (text: string, url: string) => (markup === "slack" ? `<${url}|${text}>` : `[${text}](${url})`);
   const out = [bold(inert(titleOf(alert), markup))];
-  for (const f of alert.facts) out.push(`${bold(inert(f.label, markup))}: ${inert(f.value, markup)}`);
+  // A long reason must not push the link out of a short message: each value is capped.
+  for (const f of alert.facts) out.push(`${bold(inert(f.label, markup))}: ${truncateUtf8(inert(f.value, markup), MAX_FACT_BYTES)}`);
   out.push(`${bold("开始 Since")}: ${localTime(alert.sinceMs, options.timeZone)} (${options.timeZone})`);
   out.push(`${bold("工单 Tickets")}: ${alert.tickets}`);
   out.push(link("在 Grafana 中查看 Open in Grafana", alert.panelUrl));

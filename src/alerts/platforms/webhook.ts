@@ -1,7 +1,7 @@
 // The generic signed webhook: the alert as JSON, signed so a receiver can check it came from us.
 //   X-Hotline-Timestamp: epoch milliseconds when it was sent
 //   X-Hotline-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>
-//   X-Hotline-Alert-Id:  the alert's id: the same id twice is the same alert (deduplicate on it)
+//   X-Hotline-Alert-Id:  the alert's id, URL-encoded: the same id twice is the same alert (deduplicate on it)
 // docs/alerts.md shows how to verify it.
 import { createHmac } from "node:crypto";
 import type { Platform } from "./platform.js";
@@ -43,7 +43,7 @@ export const webhook: Platform = {
         ...JSON_HEADERS,
         "x-hotline-timestamp": String(nowMs),
         "x-hotline-signature": webhookSignature(receiver.secret ?? "", nowMs, body),
-        "x-hotline-alert-id": alert.alertId,
+        "x-hotline-alert-id": encodeURIComponent(alert.alertId),
       },
       body,
     };

@@ -17,7 +17,7 @@ export class ManualClock implements Clock {
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
-      if (signal?.aborted === true) return resolve();
+      if (signal?.aborted === true || ms <= 0) return resolve();
       const sleeper: Sleeper = { at: this.t + Math.max(0, ms), resolve };
       this.sleepers.push(sleeper);
       signal?.addEventListener(

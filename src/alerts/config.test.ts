@@ -1,0 +1,114 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { SensorError } from "../errors.js";
+import { loadAlertConfig, parseAlertConfig, redact } from "./config.js";
+
+const URL_SECRET = "https://oapi.dingtalk.com/robot/send?access_token=abcdef0123456789";
+
+function problems(yaml: string, env: Record<string, string> = {}): string {
+  try {
+    parseAlertConfig(yaml, "alerts.yaml", { env });
+  } catch (error) {
+    expect(error).toBeInstanceOf(SensorError);
+    expect((error as SensorError).code).toBe("CONFIG_INVALID");
+    return (error as Error).message;
+  }
+  throw new Error("expected the file to be rejected");
+}
+
+describe("the routing file", () => {
+  it("resolves secrets inline, from the environment and from files, with documented defaults", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "alerts-config-"));
+    writeFileSync(path.join(dir, "secret"), "SECfromfile\n");
+    const file = path.join(dir, "alerts.yaml");
+    writeFileSync(
+      file,
+      `receivers:
+  duty:
+    platform: dingtalk
+    url: { env: DUTY_URL }
+    secret: { file: ${path.join(dir, "secret")} }
+  ops:
+    platform: slack
+    url: https://hooks.slack.com/services/T/B/inline
+routes:
+  - name: all
+    receivers: [duty, ops]
+    categories: ["03"]
+`,
+    );
+    const config = loadAlertConfig(file, { env: { DUTY_URL: URL_SECRET }, grafanaUrl: "http://grafana:3000/" });
+    expect(config.receivers).toEqual([
+      { name: "duty", platform: "dingtalk", url: URL_SECRET, secret: "SECfromfile", ratePerMinute: 20 },
+      { name: "ops", platform: "slack", url: "https://hooks.slack.com/services/T/B/inline", secret: undefined, ratePerMinute: 60 },
+    ]);
+    expect(config.grafanaUrl).toBe("http://grafana:3000");
+    expect(config.minSeverity).toBe("medium");
+    expect(config.delivery).toEqual({ queueMax: 1000, timeoutMs: 10_000, retries: 5, backoffBaseMs: 1000, backoffMaxMs: 60_000, maxAgeMs: 86_400_000, ticketIds: 5 });
+    expect(config.routes[0]?.continue).toBe(true);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("says what to fix, by path, and never shows a secret", () => {
+    const message = problems(
+      `receivers:
+  duty:
+    platform: dingtlk
+    url: ${URL_SECRET}
+  ops:
+    platform: webhook
+    url: "not a url ${"abcdef0123456789"}"
+  env:
+    platform: slack
+    url: { env: MISSING_URL }
+routes:
+  - name: all
+    receivers: [duty, nobody]
+    minSeverity: urgent
+    kinds: [spikes]
+`,
+    );
+    expect(message).toContain("receivers.duty.platform: must be one of wecom, dingtalk, feishu, slack, webhook");
+    expect(message).toContain("routes.0.minSeverity: must be one of info, low, medium, high, critical");
+    expect(message).toContain('routes.0.kinds.0: unknown alert kind "spikes"');
+    expect(message).not.toContain("abcdef0123456789");
+  });
+
+  it("checks references between receivers and routes, and secrets that cannot be found", () => {
+    const message = problems(
+      `receivers:
+  ops:
+    platform: webhook
+    url: "ftp://abcdef0123456789"
+  env:
+    platform: slack
+    url: { env: MISSING_URL }
+routes:
+  - name: all
+    receivers: [ops, nobody]
+  - name: all
+    receivers: [env]
+`,
+    );
+    expect(message).toContain("receivers.ops.url: must be an http(s) URL (value not shown: it is a secret)");
+    expect(message).toContain("receivers.ops.secret: the generic webhook needs a signing secret");
+    expect(message).toContain("receivers.env.url: environment variable MISSING_URL is not set");
+    expect(message).toContain("routes.0.receivers: no receiver named nobody (known: ops, env)");
+    expect(message).toContain("routes.1.name: all is used twice");
+    expect(message).not.toContain("abcdef0123456789");
+  });
+
+  it("rejects unknown keys and a file that is not YAML", () => {
+    expect(problems("receivers: {}\nroutes: []\nrouts: []\n")).toMatch(/routs|Unrecognized key/);
+    expect(problems("receivers: [\n")).toContain("not valid YAML");
+  });
+
+  it("redacts secrets and the query values and paths of secret URLs", () => {
+    const text = `POST ${URL_SECRET} failed; token abcdef0123456789; https://hooks.slack.com/services/T/B/xyz`;
+    const out = redact(text, [URL_SECRET, "https://hooks.slack.com/services/T/B/xyz"]);
+    expect(out).not.toContain("abcdef0123456789");
+    expect(out).not.toContain("/services/T/B/xyz");
+  });
+});
