@@ -117,7 +117,7 @@ export class Lane {
       d.attempts++;
       const { verdict, status } = await this.attempt(d.alert);
       if (this.ctx.stop.aborted && !verdict.ok) return; // cut short by close(): left unfinished for the next start
-      const base = { alertId: d.alert.alertId, platform: this.receiver.platform, attempt: d.attempts, httpStatus: status, atMs: clock.now() };
+      const base = { alertId: d.alert.alertId, receiver: this.receiver.name, platform: this.receiver.platform, attempt: d.attempts, httpStatus: status, atMs: clock.now() };
       if (verdict.ok) {
         this.ctx.record({ ...base, outcome: "sent", error: "" });
         this.ctx.metrics.deliveries.inc({ platform: this.receiver.platform, outcome: "sent" });
