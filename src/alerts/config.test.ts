@@ -105,6 +105,20 @@ routes:
     expect(problems("receivers: [\n")).toContain("not valid YAML");
   });
 
+  it("deploy/alerts.example.yaml is valid: only its secret files are missing on this machine", () => {
+    const example = new URL("../../deploy/alerts.example.yaml", import.meta.url);
+    const env = { DINGTALK_DUTY_URL: URL_SECRET, WECOM_SUPERVISION_URL: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", FEISHU_DISTRICT_0102_URL: "https://open.feishu.cn/open-apis/bot/v2/hook/h", FEISHU_DISTRICT_0102_SECRET: "s", HOTLINE_WEBHOOK_SECRET: "w" };
+    let message = "";
+    try {
+      loadAlertConfig(example.pathname, { env });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    const lines = message.split("\n").slice(1);
+    expect(lines).toHaveLength(2);
+    expect(lines.every((l) => /cannot read \/run\/secrets\/\w+ \(ENOENT\)/.test(l))).toBe(true);
+  });
+
   it("redacts secrets and the query values and paths of secret URLs", () => {
     const text = `POST ${URL_SECRET} failed; token abcdef0123456789; https://hooks.slack.com/services/T/B/xyz`;
     const out = redact(text, [URL_SECRET, "https://hooks.slack.com/services/T/B/xyz"]);
