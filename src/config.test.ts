@@ -297,6 +297,20 @@ describe("the loaded configuration", () => {
     expect(text).toContain('"sasl.username":"writer"');
   });
 
+  it("reads the alert routing file at start: its mistakes are configuration errors, its secrets never described", () => {
+    const robotSecret = "SEC-dingtalk-4f1e2d";
+    const file = secretFile("alerts.yaml", ["receivers:", "  duty:", "    platform: dingtalk", "    url: https://oapi.dingtalk.com/robot/send?access_token=tok-9a8b7c", "    secret: { env: ROBOT_SECRET }",
+      "routes:", "  - name: all", "    receivers: [duty]", ""].join("\n"));
+    const config = loadConfig({ HOTLINE_ALERTS_FILE: file, HOTLINE_GRAFANA_URL: "http://grafana.city.gov:3000", ROBOT_SECRET: robotSecret });
+    expect(config.alerts?.routing.grafanaUrl).toBe("http://grafana.city.gov:3000");
+    const text = JSON.stringify(describeConfig(config));
+    expect(text).toContain("duty (dingtalk)");
+    for (const secret of [robotSecret, "tok-9a8b7c"]) expect(text).not.toContain(secret);
+    const broken = secretFile("broken-alerts.yaml", "receivers: {}\nroutes: []\n");
+    expect(() => loadConfig({ HOTLINE_ALERTS_FILE: broken })).toThrow(/alert routing file .*broken-alerts\.yaml is invalid/);
+    expect(() => loadConfig({ HOTLINE_ALERTS_FILE: path.join(secretsDir, "missing.yaml") })).toThrow(/set HOTLINE_ALERTS_FILE to a readable YAML file/);
+  });
+
   it("leaves the configuration itself intact when describing it", () => {
     const config = full();
     describeConfig(config);

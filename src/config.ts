@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { SensorError } from "./errors.js";
+import { loadAlertConfig, type AlertConfig } from "./alerts/config.js";
 import { DEFAULT_PERFORMANCE_CONFIG, type PerformanceConfig } from "./performance/config.js";
 
 const int = (min: number, max: number) =>
@@ -79,6 +80,8 @@ export const envSchema = z.strictObject({
   HOTLINE_PERF_CLOSE_HOURS: closeHours.default({ emergency: 2, utility: 24, general: 7 * 24, complex: 15 * 24 }),
   HOTLINE_PERF_UTILITY_CATEGORIES: codeList.default(["03"]),
   HOTLINE_PERF_COMPLEX_CATEGORIES: codeList.default([]),
+  HOTLINE_ALERTS_FILE: nonEmpty.optional(),
+  HOTLINE_GRAFANA_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as http://grafana.example:3000" }).optional(),
   HOTLINE_SIM_SEED: int(0, 2 ** 31 - 1).default(12345),
   HOTLINE_SIM_SIZE: z.enum(["small", "medium", "large"]).default("small"),
   HOTLINE_SIM_SPEEDUP: z.coerce.number().min(0.001).max(1_000_000).default(60),
@@ -154,6 +157,10 @@ export interface Config {
     readonly intervalMs: number;
     readonly settings: Partial<PerformanceConfig>;
   };
+  /** Chat alerts: the routing file, validated with its secrets resolved; undefined when HOTLINE_ALERTS_FILE is unset. */
+  readonly alerts: { readonly file: string; readonly routing: AlertConfig } | undefined;
+  /** Where links to dashboards point: HOTLINE_GRAFANA_URL, else the routing file's grafana.url, else http://localhost:3000. */
+  readonly grafanaUrl: string;
   readonly http: { readonly host: string; readonly port: number };
   readonly simulator: { readonly seed: number; readonly size: "small" | "medium" | "large"; readonly speedup: number };
   /** Where events come from: Kafka when KAFKA_BROKERS is set, otherwise the simulator (embedded default). */
@@ -210,10 +217,19 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ov
     throw new SensorError("CONFIG_INVALID", `invalid configuration:\n  - ${problems.join("\n  - ")}`);
   }
   const e = parsed.data;
-  return deepFreeze(toConfig(e, overrides));
+  // The routing file is read here, once, so a mistake in it stops the worker at start with the others' kind of message.
+  const alerts =
+    e.HOTLINE_ALERTS_FILE === undefined
+      ? undefined
+      : {
+          file: e.HOTLINE_ALERTS_FILE,
+          routing: loadAlertConfig(e.HOTLINE_ALERTS_FILE, { env, timeZone: e.HOTLINE_TIMEZONE, ...(e.HOTLINE_GRAFANA_URL === undefined ? {} : { grafanaUrl: e.HOTLINE_GRAFANA_URL }) }),
+        };
+  const grafanaUrl = e.HOTLINE_GRAFANA_URL ?? alerts?.routing.grafanaUrl ?? "http://localhost:3000";
+  return deepFreeze({ ...toConfig(e, overrides), alerts, grafanaUrl });
 }
 
-function toConfig(e: z.infer<typeof envSchema>, overrides: ConfigOverrides): Config {
+function toConfig(e: z.infer<typeof envSchema>, overrides: ConfigOverrides): Omit<Config, "alerts" | "grafanaUrl"> {
   const security: Record<string, string> = { "security.protocol": e.KAFKA_SECURITY_PROTOCOL };
   if (e.KAFKA_SASL_MECHANISM !== undefined) {
     security["sasl.mechanisms"] = e.KAFKA_SASL_MECHANISM;
@@ -300,8 +316,14 @@ function toConfig(e: z.infer<typeof envSchema>, overrides: ConfigOverrides): Con
 
 /** The configuration as it may be logged: secrets replaced by "[redacted]". */
 export function describeConfig(config: Config): Record<string, unknown> {
+  // Chat receivers carry webhook keys and signing secrets: only their names and platforms are shown.
+  const alerts = config.alerts && {
+    file: config.alerts.file,
+    receivers: config.alerts.routing.receivers.map((r) => `${r.name} (${r.platform})`),
+    routes: config.alerts.routing.routes.length,
+  };
   return JSON.parse(
-    JSON.stringify(config, (key, value: unknown) =>
+    JSON.stringify({ ...config, alerts }, (key, value: unknown) =>
       ["callerHashKey", "password", "sasl.password"].includes(key) && value !== undefined && value !== "" ? "[redacted]" : value,
     ),
   ) as Record<string, unknown>;

@@ -1,7 +1,8 @@
 // What `run` and `replay` share: open and migrate the store, build the pipeline around a source,
 // stop cleanly on SIGINT/SIGTERM after the batch in flight is durable, and close everything.
 import { Registry } from "prom-client";
-import type { Config } from "../config.js";
+import { createAlerter } from "../alerts/index.js";
+import { describeConfig, type Config } from "../config.js";
 import { decide } from "../errors.js";
 import { createPipeline, systemClock, type Clock, type PipelineProgress } from "../pipeline/pipeline.js";
 import type { Deriver } from "../pipeline/derive.js";
@@ -24,6 +25,7 @@ export interface WorkerParts {
 export async function openWorkerParts(config: Config, logger: Logger): Promise<WorkerParts> {
   const registry = new Registry();
   const metrics = createMetrics(registry, { processMetrics: true });
+  logger.info({ config: describeConfig(config) }, "configuration (secrets redacted)");
   for (let backoffMs = 500; ; backoffMs = Math.min(backoffMs * 2, config.storeRetryMaxMs)) {
     let store: Store | undefined;
     try {
@@ -56,6 +58,7 @@ export interface RunOptions {
 export async function runPipeline(parts: WorkerParts, options: RunOptions): Promise<PipelineProgress> {
   const { config, logger, metrics, store } = parts;
   const hasher = await openHasher(config, logger);
+  const alerter = config.alerts && createAlerter({ config: config.alerts.routing, store, logger, registry: parts.registry });
   const pipeline = createPipeline(
     {
       source: options.source,
@@ -67,6 +70,7 @@ export async function runPipeline(parts: WorkerParts, options: RunOptions): Prom
       deadLetterSink: options.deadLetterSink,
       derivers: options.derivers,
       onRebuild: (report) => logger.info(report, "detector state rebuilt from the store"),
+      onResults: alerter && ((tables) => alerter.offer(tables)),
       onBatch: options.onBatch,
     },
     {
@@ -92,5 +96,6 @@ export async function runPipeline(parts: WorkerParts, options: RunOptions): Prom
     process.off("SIGTERM", onSignal);
     await options.source.close();
     await options.deadLetterSink?.close();
+    await alerter?.close();
   }
 }

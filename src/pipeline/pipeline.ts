@@ -53,6 +53,8 @@ export interface PipelineDeps {
    * set (not a factory) is rebuilt before the first batch only: it suits single-stream sources.
    */
   readonly derivers?: readonly Deriver[] | (() => readonly Deriver[]) | undefined;
+  /** Result rows once they are durable: each batch's, and those a rebuild writes again (alerts are raised from them). */
+  readonly onResults?: ((tables: readonly TableRows[]) => void) | undefined;
   /** Called after each rebuild of the detectors' state. */
   readonly onRebuild?: ((report: RebuildReport & { readonly derivers: readonly string[]; readonly seconds: number }) => void) | undefined;
   /** Called after each durable batch, e.g. for progress on a terminal. */
@@ -134,7 +136,7 @@ export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pi
   async function rebuild(create: () => readonly Deriver[]): Promise<RebuildReport> {
     const started = performance.now();
     const fresh = create();
-    const report = await rebuildDerivers(store, fresh, (table, seconds) => metrics.storeWriteSeconds.observe({ table }, seconds));
+    const report = await rebuildDerivers(store, fresh, (table, seconds) => metrics.storeWriteSeconds.observe({ table }, seconds), deps.onResults);
     derivers = fresh;
     deps.onRebuild?.({ ...report, derivers: fresh.map((d) => d.name), seconds: Math.round(performance.now() - started) / 1000 });
     return report;
@@ -171,7 +173,10 @@ export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pi
         // Derived once per batch (derivers are stateful), then written until durable. A crash before
         // this write is healed at the next start, when the derivers replay the stored events.
         const derived: TableRows[] = deriveAll(derivers, result.stored.map((e) => e.row));
-        if (derived.length > 0 && (await writeWithRetry(() => writeDerived(store, derived, timeWrite))) === undefined) break;
+        if (derived.length > 0) {
+          if ((await writeWithRetry(() => writeDerived(store, derived, timeWrite))) === undefined) break;
+          deps.onResults?.(derived);
+        }
         if (options.killBeforeCommitAfterBatches !== undefined && progress.batches + 1 >= options.killBeforeCommitAfterBatches) {
           logger.warn("failpoint HOTLINE_FAILPOINT_KILL_BEFORE_COMMIT: killing the worker between write and commit");
           process.kill(process.pid, "SIGKILL");

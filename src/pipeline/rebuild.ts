@@ -6,7 +6,7 @@
 import type { EventRow } from "../contract/normalise.js";
 import { msToStoreTime, storeTimeToMs } from "../contract/store-time.js";
 import type { Store } from "../store/port.js";
-import { deriveAll, type Deriver } from "./derive.js";
+import { deriveAll, type Deriver, type TableRows } from "./derive.js";
 import { writeDerived, type WriteTimer } from "./writer.js";
 
 const PAGE_ROWS = 50_000;
@@ -17,7 +17,8 @@ export interface RebuildReport {
   readonly resultRows: number;
 }
 
-export async function rebuildDerivers(store: Store, derivers: readonly Deriver[], time: WriteTimer): Promise<RebuildReport> {
+/** `onResults` sees the rows written again once they are durable (a crash may have cut their alerts short too). */
+export async function rebuildDerivers(store: Store, derivers: readonly Deriver[], time: WriteTimer, onResults?: (tables: readonly TableRows[]) => void): Promise<RebuildReport> {
   if (derivers.length === 0) return { events: 0, resultRows: 0 };
   const [newest] = await store.query<{ newest: string | null }>("SELECT toString(max(occurred_at)) AS newest FROM events HAVING count() > 0");
   if (newest?.newest == null) return { events: 0, resultRows: 0 };
@@ -42,6 +43,7 @@ export async function rebuildDerivers(store: Store, derivers: readonly Deriver[]
       .map(({ table, rows }) => ({ table, rows: rows.filter((row) => !("version" in row) || Number(row.version) >= healFromMs) }))
       .filter(({ rows }) => rows.length > 0);
     resultRows += await writeDerived(store, healing, time);
+    if (healing.length > 0) onResults?.(healing);
     const last = page[page.length - 1]!;
     cursor = { at: last.occurred_at, id: last.event_id };
     if (page.length < PAGE_ROWS) break;
