@@ -35,7 +35,7 @@ describe("delivery to every platform", () => {
     const h = startAlerter(store, clock, robots, everyone);
     h.alerter.offer(tables({ spikes: [spikeRow({ observed: 12, expected: 2 })] }));
     await waitFor("every robot received the spike", () => robots.every((r) => r.received.length === 1));
-    await h.alerter.close(0);
+    await h.alerter.close(5_000); // everything answers: this drains, the deadline is never reached
 
     for (const r of robots) {
       expect(r.received.map((x) => x.answer), r.kind).toHaveLength(1);
@@ -61,7 +61,7 @@ describe("delivery to every platform", () => {
     const h = startAlerter(store, clock, [wrong], "routes:\n  - name: r\n    receivers: [dingtalk]");
     h.alerter.offer(tables({ spikes: [spikeRow()] }));
     await waitFor("the refusal is recorded", async () => (await count(store, "SELECT count() AS n FROM alert_deliveries WHERE outcome = 'failed'")) === 1);
-    await h.alerter.close(0);
+    await h.alerter.close(5_000); // everything answers: this drains, the deadline is never reached
     expect(robot("dingtalk").received[0]?.answer).toContain("sign not match");
     const errors = await store.query<{ error: string }>("SELECT error FROM alert_deliveries");
     expect(errors[0]?.error).toBe("errcode 310000");
@@ -98,7 +98,7 @@ describe("routing", () => {
       }),
     );
     await waitFor("the deliveries", async () => (await count(store, "SELECT count() AS n FROM alert_deliveries WHERE outcome = 'sent'")) === 5);
-    await h.alerter.close(0);
+    await h.alerter.close(5_000); // everything answers: this drains, the deadline is never reached
     const kinds = (k: PlatformKind) => robot(k).received.map((r) => (r.text.includes("Spike") ? "spike" : r.text.includes("Supervised") ? "flag" : r.text.includes("Collective") ? "collective" : "?"));
     expect(kinds("wecom")).toEqual(["spike"]);
     expect(kinds("dingtalk")).toEqual(["spike"]);
@@ -123,7 +123,7 @@ describe("routing", () => {
       }),
     );
     await waitFor("the hotspot is delivered", () => robots.every((r) => r.received.length === 1));
-    await h.alerter.close(0);
+    await h.alerter.close(5_000); // everything answers: this drains, the deadline is never reached
     expect(await store.query("SELECT kind, severity FROM alerts FINAL")).toEqual([{ kind: "hotspot.emerging", severity: "critical" }]);
     expect(robot("wecom").received[0]?.text).toContain("var-hotspot_id=emerging%3Acommunity%3A3799.02.03.01%3A03.02%3A2026-11-18");
   });
