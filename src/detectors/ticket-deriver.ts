@@ -11,6 +11,11 @@ export interface TicketDetector<R> {
   advance(watermarkMs: number): readonly R[];
 }
 
+/** Read-only counts of what a detector holds in memory (tickets, callers, series …), for bench:memory. */
+export interface Tracked {
+  tracked(): Readonly<Record<string, number>>;
+}
+
 export interface TicketDeriverOptions<R> {
   readonly name: string;
   readonly table: string;
@@ -18,12 +23,14 @@ export interface TicketDeriverOptions<R> {
   readonly latenessMs: number;
   readonly detector: TicketDetector<R>;
   readonly toRow: (result: R) => object;
+  readonly tracked?: () => Readonly<Record<string, number>>;
 }
 
-export function createTicketDeriver<R>(options: TicketDeriverOptions<R>): Deriver {
+export function createTicketDeriver<R>(options: TicketDeriverOptions<R>): Deriver & Tracked {
   let newestMs = 0;
   return {
     name: options.name,
+    tracked: options.tracked ?? (() => ({})),
     replayWindowMs: options.replayWindowMs,
     derive(events: readonly EventRow[]): readonly TableRows[] {
       for (const e of events) {

@@ -54,6 +54,11 @@ export class CallerFlagsDetector {
   private readonly ticketCaller = new Map<string, string>();
   private pending = new Map<string, CallerFlag>();
 
+  /** Read-only counts of the state held, for bench:memory. */
+  get tracked(): { callers: number; tickets: number } {
+    return { callers: this.callers.size, tickets: this.ticketCaller.size };
+  }
+
   constructor(private readonly config: CallerFlagsConfig = DEFAULT_CALLER_FLAGS_CONFIG) {}
 
   observe(e: CallerEventInput): void {

@@ -1,10 +1,10 @@
 // Feeds stored events to the caller-flags detector and turns its flags into `caller_flags` rows.
 import type { Deriver } from "../../pipeline/derive.js";
-import { createTicketDeriver } from "../ticket-deriver.js";
+import { createTicketDeriver, type Tracked } from "../ticket-deriver.js";
 import { msToStoreTime } from "../../contract/store-time.js";
 import { CallerFlagsDetector, type CallerFlag, type CallerFlagsConfig } from "./caller-flags.js";
 
-export function createCallerFlagsDeriver(options: { readonly config: CallerFlagsConfig; readonly latenessMs: number }): Deriver {
+export function createCallerFlagsDeriver(options: { readonly config: CallerFlagsConfig; readonly latenessMs: number }): Deriver & Tracked {
   const detector = new CallerFlagsDetector(options.config);
   return createTicketDeriver({
     name: "caller_flags",
@@ -12,6 +12,7 @@ export function createCallerFlagsDeriver(options: { readonly config: CallerFlags
     replayWindowMs: options.config.windowMs,
     latenessMs: options.latenessMs,
     toRow,
+    tracked: () => detector.tracked,
     detector: {
       observe: (e, occurredAtMs) =>
         detector.observe({ type: e.type, ticketId: e.ticket_id, occurredAtMs, callerKey: e.caller_key, text: e.text, resolution: e.resolution }),

@@ -4,6 +4,7 @@ import { cellToLatLng, latLngToCell } from "h3-js";
 import type { EventRow } from "../../contract/normalise.js";
 import type { Deriver, TableRows } from "../../pipeline/derive.js";
 import { LocalDays } from "../local-time.js";
+import type { Tracked } from "../ticket-deriver.js";
 import { storeTimeToMs, msToStoreTime } from "../../contract/store-time.js";
 import { HotspotDetector, type Hotspot, type HotspotConfig } from "./hotspots.js";
 
@@ -15,13 +16,14 @@ export interface HotspotDeriverOptions {
   readonly h3Resolution: number;
 }
 
-export function createHotspotDeriver(options: HotspotDeriverOptions): Deriver {
+export function createHotspotDeriver(options: HotspotDeriverOptions): Deriver & Tracked {
   const detector = new HotspotDetector(options.config);
   const days = new LocalDays(options.timeZone);
   const c = options.config;
   let newestMs = 0;
   return {
     name: "hotspots",
+    tracked: () => detector.tracked,
     replayWindowMs: Math.max(c.recentDays + c.baselineDays, c.chronicBlocks * c.chronicBlockDays) * 86_400_000,
     derive(events: readonly EventRow[]): readonly TableRows[] {
       for (const e of events) {

@@ -71,6 +71,11 @@ export class HotspotDetector {
   private readonly episodes = new EpisodeTracker<Hotspot>();
   private lastEvaluatedDay: number | undefined;
 
+  /** Read-only counts of the state held, for bench:memory. */
+  get tracked(): { cells: number } {
+    return { cells: this.cells.size };
+  }
+
   constructor(private readonly config: HotspotConfig = DEFAULT_HOTSPOT_CONFIG) {}
 
   observe(t: HotspotInput): void {

@@ -3,14 +3,16 @@
 import type { EventRow } from "../../contract/normalise.js";
 import type { Deriver, TableRows } from "../../pipeline/derive.js";
 import { LocalDays } from "../local-time.js";
+import type { Tracked } from "../ticket-deriver.js";
 import { msToStoreTime, storeTimeToMs } from "../../contract/store-time.js";
 import { PhraseDetector, type Phrase, type PhraseConfig } from "./phrases.js";
 
-export function createPhraseDeriver(options: { readonly config: PhraseConfig; readonly timeZone: string }): Deriver {
+export function createPhraseDeriver(options: { readonly config: PhraseConfig; readonly timeZone: string }): Deriver & Tracked {
   const detector = new PhraseDetector(options.config);
   const days = new LocalDays(options.timeZone);
   return {
     name: "phrases",
+    tracked: () => detector.tracked,
     // the decayed history forgets 0.95^120 ≈ 0.2 % of what lies beyond this
     replayWindowMs: 120 * 86_400_000,
     derive(events: readonly EventRow[]): readonly TableRows[] {

@@ -75,6 +75,11 @@ export class PhraseDetector {
   private today = new Map<string, { count: number; tickets: string[]; examples: string[] }>();
   private readonly episodes = new EpisodeTracker<Phrase>();
 
+  /** Read-only counts of the state held, for bench:memory (the decayed history is a fixed-size sketch). */
+  get tracked(): { phrasesToday: number } {
+    return { phrasesToday: this.today.size };
+  }
+
   constructor(private readonly config: PhraseConfig = DEFAULT_PHRASE_CONFIG) {}
 
   /** Tickets must come day by day: a ticket of a later day closes the earlier ones (call advance first). */

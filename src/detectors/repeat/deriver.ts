@@ -1,10 +1,10 @@
 // Feeds stored events to the repeat-complaint detector and turns repeats into `repeats` rows.
 import type { Deriver } from "../../pipeline/derive.js";
-import { createTicketDeriver } from "../ticket-deriver.js";
+import { createTicketDeriver, type Tracked } from "../ticket-deriver.js";
 import { msToStoreTime } from "../../contract/store-time.js";
 import { RepeatDetector, type Repeat, type RepeatConfig } from "./repeats.js";
 
-export function createRepeatDeriver(options: { readonly config: RepeatConfig; readonly latenessMs: number }): Deriver {
+export function createRepeatDeriver(options: { readonly config: RepeatConfig; readonly latenessMs: number }): Deriver & Tracked {
   const detector = new RepeatDetector(options.config);
   return createTicketDeriver({
     name: "repeats",
@@ -12,6 +12,7 @@ export function createRepeatDeriver(options: { readonly config: RepeatConfig; re
     replayWindowMs: options.config.windowMs,
     latenessMs: options.latenessMs,
     toRow,
+    tracked: () => detector.tracked,
     detector: {
       observe: (e, occurredAtMs) =>
         detector.observe({

@@ -86,6 +86,11 @@ export class RepeatDetector {
   private readonly memberOf = new Map<string, Group>();
   private pending = new Map<string, Repeat>();
 
+  /** Read-only counts of the state held, for bench:memory. */
+  get tracked(): { tickets: number; groups: number } {
+    return { tickets: this.tickets.size, groups: this.groups.size };
+  }
+
   constructor(private readonly config: RepeatConfig = DEFAULT_REPEAT_CONFIG) {}
 
   observe(e: RepeatInput): void {

@@ -4,17 +4,19 @@
 import type { EventRow } from "../../contract/normalise.js";
 import type { Deriver, TableRows } from "../../pipeline/derive.js";
 import { msToStoreTime, storeTimeToMs } from "../../contract/store-time.js";
+import type { Tracked } from "../ticket-deriver.js";
 import { SpikeDetector } from "./detector.js";
 import type { SpikeConfig } from "./config.js";
 import type { SpikeUpdate } from "./types.js";
 
 const STEP_MS = 5 * 60_000;
 
-export function createSpikeDeriver(config: Partial<SpikeConfig>): Deriver {
+export function createSpikeDeriver(config: Partial<SpikeConfig>): Deriver & Tracked {
   const detector = new SpikeDetector(config);
   let nextStepMs: number | undefined;
   return {
     name: "spikes",
+    tracked: () => ({ series: detector.stats.series, callers: detector.trackedCallers }),
     replayWindowMs: detector.config.windowDays * 86_400_000,
     derive(events: readonly EventRow[]): readonly TableRows[] {
       const updates: SpikeUpdate[] = [];

@@ -68,6 +68,11 @@ export class SpikeDetector {
     this.days = dayView(this.calendar, this.config, thresholds);
   }
 
+  /** Read-only: (caller, district, leaf) keys remembered to count a caller's repeats once, for bench:memory. */
+  get trackedCallers(): number {
+    return this.callerCounted.size;
+  }
+
   get stats(): SpikeDetectorStats {
     let openSpikes = 0;
     for (const node of this.registry.byDepth()) openSpikes += (node.spikes.hour ? 1 : 0) + (node.spikes.day ? 1 : 0);

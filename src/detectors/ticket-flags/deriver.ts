@@ -1,6 +1,6 @@
 // Feeds stored events to the ticket-flags detector and turns its flags into `ticket_flags` rows.
 import type { Deriver } from "../../pipeline/derive.js";
-import { createTicketDeriver } from "../ticket-deriver.js";
+import { createTicketDeriver, type Tracked } from "../ticket-deriver.js";
 import { msToStoreTime, storeTimeToMs } from "../../contract/store-time.js";
 import { TicketFlagsDetector, type TicketFlag, type TicketFlagsConfig } from "./flags.js";
 
@@ -10,7 +10,7 @@ export interface TicketFlagsDeriverOptions {
   readonly latenessMs: number;
 }
 
-export function createTicketFlagsDeriver(options: TicketFlagsDeriverOptions): Deriver {
+export function createTicketFlagsDeriver(options: TicketFlagsDeriverOptions): Deriver & Tracked {
   const detector = new TicketFlagsDetector(options.config);
   return createTicketDeriver({
     name: "ticket_flags",
@@ -18,6 +18,7 @@ export function createTicketFlagsDeriver(options: TicketFlagsDeriverOptions): De
     replayWindowMs: options.config.retentionMs,
     latenessMs: options.latenessMs,
     toRow,
+    tracked: () => detector.tracked,
     detector: {
       observe: (e, occurredAtMs) =>
         detector.observe({

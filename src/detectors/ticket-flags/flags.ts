@@ -88,6 +88,11 @@ export class TicketFlagsDetector {
   private readonly tickets = new Map<string, TicketState>();
   private pending: TicketFlag[] = [];
 
+  /** Read-only counts of the state held, for bench:memory. */
+  get tracked(): { tickets: number } {
+    return { tickets: this.tickets.size };
+  }
+
   constructor(private readonly config: TicketFlagsConfig = DEFAULT_TICKET_FLAGS_CONFIG) {}
 
   observe(e: TicketEventInput): void {
