@@ -2,23 +2,34 @@
 // default: the simulated city, in real time (sped up), into chdb under the data folder.
 import type { Config } from "../config.js";
 import { createDerivers } from "../detectors/index.js";
-import { buildApp } from "../http/app.js";
+import { apiDepsFromConfig } from "../http/api.js";
+import { buildApp, buildMetricsApp } from "../http/app.js";
+import { createKafkaIngestTarget, pipelineTarget } from "../http/targets.js";
 import { schedulePerformance } from "../performance/schedule.js";
 import { createKafkaDeadLetterSink } from "../sources/kafka/dead-letters.js";
 import { createKafkaSource } from "../sources/kafka/consumer.js";
+import { mergeSources } from "../sources/merge.js";
 import type { Source } from "../sources/message.js";
+import { createPushSource, type PushSource } from "../sources/push.js";
 import { createSimulatorSource } from "../sources/simulator/index.js";
 import { systemClock, type Clock } from "../pipeline/pipeline.js";
 import type { Logger } from "../telemetry/log.js";
 import { migrationsApplied } from "../wiring.js";
+import { startDetection } from "./detection.js";
 import { openWorkerParts, runPipeline, type WorkerParts } from "./worker.js";
 
 export async function runCommand(config: Config, logger: Logger): Promise<void> {
   const parts = await openWorkerParts(config, logger);
-  const { source, clock } = chooseSource(parts);
+  // POST /v1/events: into Kafka when it is configured, else into this pipeline through a push source.
+  const push = config.kafka === undefined ? createPushSource({ store: parts.store, maxQueued: 4 * Math.max(config.batch.maxRows, config.api.maxEventsPerRequest) }) : undefined;
+  const kafkaTarget = config.kafka === undefined ? undefined : createKafkaIngestTarget(config.kafka, parts.store);
+  const { source, clock } = chooseSource(parts, push);
   const sink = config.kafka === undefined ? undefined : createKafkaDeadLetterSink(config.kafka);
+  const metricsApp = config.http.metricsPort === undefined ? undefined : buildMetricsApp(parts.registry);
   const app = buildApp({
     registry: parts.registry,
+    metrics: metricsApp === undefined,
+    api: apiDepsFromConfig(config, { store: parts.store, target: kafkaTarget ?? pipelineTarget(push!), nowMs: clock.nowMs, logger }),
     readiness: [
       { name: "store", check: () => parts.store.ping() },
       { name: "migrations", check: () => migrationsApplied(parts.store, config) },
@@ -27,17 +38,25 @@ export async function runCommand(config: Config, logger: Logger): Promise<void> 
   });
   try {
     const address = await app.listen({ host: config.http.host, port: config.http.port });
-    logger.info({ address, source: source.name, store: parts.store.kind, dataDir: config.clickhouse === undefined ? config.dataDir : undefined }, "worker started");
+    const metricsAddress = await metricsApp?.listen({ host: config.http.host, port: config.http.metricsPort! });
+    await kafkaTarget?.start();
+    logger.info({ address, metricsAddress, source: source.name, store: parts.store.kind, dataDir: config.clickhouse === undefined ? config.dataDir : undefined }, "worker started");
     await sink?.start();
     const performance = schedulePerformance({ store: parts.store, logger, timeZone: config.timezone, ...config.performance });
+    // Kafka mode: detection follows the store on the worker holding the detect lease; otherwise it runs inline.
+    const detection = config.kafka === undefined ? undefined : await startDetection(parts, config.kafka);
     try {
-      const progress = await runPipeline(parts, { source, deadLetterSink: sink, clock, derivers: () => createDerivers(config) });
+      const derivers = detection === undefined ? () => createDerivers(config) : undefined;
+      const progress = await runPipeline(parts, { source, deadLetterSink: sink, clock, derivers });
       logger.info({ progress }, "worker stopped");
     } finally {
+      await detection?.stop();
       await performance.stop();
     }
   } finally {
     await app.close();
+    await metricsApp?.close();
+    await kafkaTarget?.close();
     await parts.store.close();
   }
 }
@@ -47,7 +66,7 @@ export async function runCommand(config: Config, logger: Logger): Promise<void> 
  * faster than the wall clock. The worker then lives on the simulated clock too, so events of the
  * sped-up city are not "in the future" and dead letters carry simulated times.
  */
-function chooseSource({ config, logger, metrics }: WorkerParts): { source: Source; clock: Clock } {
+function chooseSource({ config, logger, metrics }: WorkerParts, push: PushSource | undefined): { source: Source; clock: Clock } {
   if (config.kafka !== undefined) return { source: createKafkaSource(config.kafka, { logger, metrics }), clock: systemClock };
   const { seed, size, speedup } = config.simulator;
   logger.info({ seed, size, speedup }, "no KAFKA_BROKERS: running the simulated city");
@@ -60,5 +79,5 @@ function chooseSource({ config, logger, metrics }: WorkerParts): { source: Sourc
     days: Number.POSITIVE_INFINITY,
     realtime: { speedup, nowMs: () => Date.now(), sleep: systemClock.sleep },
   });
-  return { source, clock };
+  return { source: push === undefined ? source : mergeSources("simulator+http", [source, push]), clock };
 }

@@ -58,7 +58,8 @@ export interface RunOptions {
 export async function runPipeline(parts: WorkerParts, options: RunOptions): Promise<PipelineProgress> {
   const { config, logger, metrics, store } = parts;
   const hasher = await openHasher(config, logger);
-  const alerter = config.alerts && createAlerter({ config: config.alerts.routing, store, logger, registry: parts.registry });
+  // Alerts follow the detectors: without detectors here (Kafka mode: see detection.ts) this worker raises none.
+  const alerter = config.alerts && options.derivers !== undefined ? createAlerter({ config: config.alerts.routing, store, logger, registry: parts.registry }) : undefined;
   const pipeline = createPipeline(
     {
       source: options.source,

@@ -17,36 +17,72 @@ export interface RebuildReport {
   readonly resultRows: number;
 }
 
+/** Where a replay of stored events stopped: the last (occurred_at, event_id) fed to the derivers. */
+export interface StoreCursor {
+  readonly at: string;
+  readonly id: string;
+}
+
+export interface ReplayBounds {
+  /** Replay only events with occurred_at before this (epoch ms); default: everything stored. */
+  readonly beforeMs?: number;
+}
+
 /** `onResults` sees the rows written again once they are durable (a crash may have cut their alerts short too). */
-export async function rebuildDerivers(store: Store, derivers: readonly Deriver[], time: WriteTimer, onResults?: (tables: readonly TableRows[]) => void): Promise<RebuildReport> {
-  if (derivers.length === 0) return { events: 0, resultRows: 0 };
+export async function rebuildDerivers(
+  store: Store,
+  derivers: readonly Deriver[],
+  time: WriteTimer,
+  onResults?: (tables: readonly TableRows[]) => void,
+  bounds: ReplayBounds = {},
+): Promise<RebuildReport & { readonly cursor: StoreCursor | undefined }> {
+  if (derivers.length === 0) return { events: 0, resultRows: 0, cursor: undefined };
   const [newest] = await store.query<{ newest: string | null }>("SELECT toString(max(occurred_at)) AS newest FROM events HAVING count() > 0");
-  if (newest?.newest == null) return { events: 0, resultRows: 0 };
-  const newestMs = storeTimeToMs(newest.newest);
-  const healFromMs = newestMs - HEAL_MS;
+  if (newest?.newest == null) return { events: 0, resultRows: 0, cursor: undefined };
+  const endMs = Math.min(storeTimeToMs(newest.newest), bounds.beforeMs ?? Infinity);
+  const healFromMs = endMs - HEAL_MS;
   const windowMs = Math.max(...derivers.map((d) => d.replayWindowMs));
-  const from = msToStoreTime(healFromMs - windowMs);
-  let cursor = { at: from, id: "" };
+  const start = { at: msToStoreTime(healFromMs - windowMs), id: "" };
+  const { events, resultRows, cursor } = await replayStored(store, derivers, start, bounds.beforeMs, time, healFromMs, onResults);
+  return { events, resultRows, cursor: cursor ?? start };
+}
+
+/**
+ * Feeds stored events after `from` (and before `beforeMs`, if given) to the derivers in canonical
+ * order, a page at a time, and writes the rows they derive whose version is at least `writeFromMs`.
+ */
+export async function replayStored(
+  store: Store,
+  derivers: readonly Deriver[],
+  from: StoreCursor,
+  beforeMs: number | undefined,
+  time: WriteTimer,
+  writeFromMs: number,
+  onResults?: (tables: readonly TableRows[]) => void,
+): Promise<RebuildReport & { readonly cursor: StoreCursor | undefined }> {
+  let cursor: StoreCursor | undefined;
+  let after = from;
   let events = 0;
   let resultRows = 0;
+  const bound = beforeMs === undefined ? "" : "AND occurred_at < fromUnixTimestamp64Milli({before:Int64}, 'UTC')";
   for (;;) {
     // `data` (the whole payload, the largest column) is left out: no deriver reads it
     const page = await store.query<EventRow & Record<string, unknown>>(
       `SELECT * EXCEPT (data), '' AS data FROM events
-       WHERE (occurred_at, event_id) > (toDateTime64({at:String}, 3, 'UTC'), {id:String})
+       WHERE (occurred_at, event_id) > (toDateTime64({at:String}, 3, 'UTC'), {id:String}) ${bound}
        ORDER BY occurred_at, event_id LIMIT ${PAGE_ROWS}`,
-      cursor,
+      beforeMs === undefined ? { ...after } : { ...after, before: beforeMs },
     );
     if (page.length === 0) break;
     events += page.length;
-    const healing = deriveAll(derivers, page)
-      .map(({ table, rows }) => ({ table, rows: rows.filter((row) => !("version" in row) || Number(row.version) >= healFromMs) }))
+    const written = deriveAll(derivers, page)
+      .map(({ table, rows }) => ({ table, rows: rows.filter((row) => !("version" in row) || Number(row.version) >= writeFromMs) }))
       .filter(({ rows }) => rows.length > 0);
-    resultRows += await writeDerived(store, healing, time);
-    if (healing.length > 0) onResults?.(healing);
+    resultRows += await writeDerived(store, written, time);
+    if (written.length > 0) onResults?.(written);
     const last = page[page.length - 1]!;
-    cursor = { at: last.occurred_at, id: last.event_id };
+    after = cursor = { at: last.occurred_at, id: last.event_id };
     if (page.length < PAGE_ROWS) break;
   }
-  return { events, resultRows };
+  return { events, resultRows, cursor };
 }

@@ -13,6 +13,8 @@ export interface Metrics {
   readonly storeAvailable: Gauge;
   readonly consumerLag: Gauge<"topic" | "partition">;
   readonly lastEventTime: Gauge;
+  /** Kafka mode, on the worker holding the detect lease: events before this were fed to the detectors. */
+  readonly detectionWatermark: Gauge;
 }
 
 export function createMetrics(registry: Registry, options: { processMetrics: boolean }): Metrics {
@@ -50,5 +52,10 @@ export function createMetrics(registry: Registry, options: { processMetrics: boo
       registers,
     }),
     lastEventTime: new Gauge({ name: "hotline_sensor_last_event_time_seconds", help: "occurred_at of the newest stored event (Unix seconds).", registers }),
+    detectionWatermark: new Gauge({
+      name: "hotline_sensor_detection_watermark_seconds",
+      help: "Kafka mode, on the worker holding the detect lease: events before this instant (Unix seconds, event time) were fed to the detectors.",
+      registers,
+    }),
   };
 }

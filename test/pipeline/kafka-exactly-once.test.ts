@@ -9,6 +9,7 @@ import { SNAPSHOT_QUERIES, tempDir } from "../support/store.js";
 import { metricValue, queryData, startCli, workerEnv } from "../support/worker.js";
 
 const PARTITIONS = 3;
+const DETECTED_BY_S = Date.parse("2026-11-03T12:00:00+08:00") / 1000;
 const POISON: (string | Uint8Array)[] = [
   "{not json",
   '{"schema_version":1,"type":"ticket.unknown","event_id":"poison-0001"}',
@@ -66,6 +67,11 @@ describe("Kafka → ClickHouse, exactly once", () => {
     const url = await worker.ready;
     await waitForCaughtUp(bootstrap, faultFree.group, topic, PARTITIONS);
     expect(await metricValue(url, "hotline_sensor_events_consumed_total")).toBe(expectedInputs);
+    // detection follows the store (the detect lease); let it get past the city's first day
+    for (const deadline = Date.now() + 120_000; (await metricValue(url, "hotline_sensor_detection_watermark_seconds")) < DETECTED_BY_S; ) {
+      if (Date.now() > deadline) throw new Error(`detection did not follow the store:\n${worker.logs().slice(-3000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
     expect(await fetch(`${url}/readyz`).then((r) => r.status)).toBe(200);
     expect(await worker.stop()).toEqual({ code: 0, signal: null });
     reference = await snapshotOf(faultFree.dataDir);

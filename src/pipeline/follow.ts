@@ -1,0 +1,125 @@
+// Detection that follows the store, for a consumer group of several workers. Each worker stores
+// the events of its own partitions; one worker at a time (the owner of the detect lease, see
+// sources/kafka/detect-lease.ts) feeds the stored events of every partition to the detectors in
+// canonical (occurred_at, event_id) order, up to a watermark: the earliest "newest event less the
+// allowed lateness" over the partitions. Any event stored later is at or after its partition's
+// newest less the lateness (earlier ones are dead-lettered as too_late), so none can fall before
+// the watermark: the detectors see one order whatever the partitioning, the number of workers and
+// the rebalances, and their results equal a single worker's.
+import { msToStoreTime } from "../contract/store-time.js";
+import { STREAM_OF_SOURCE_SQL } from "../sources/message.js";
+import type { Store } from "../store/port.js";
+import type { Deriver, TableRows } from "./derive.js";
+import { rebuildDerivers, replayStored, type StoreCursor } from "./rebuild.js";
+import type { WriteTimer } from "./writer.js";
+
+export interface FollowOptions {
+  readonly store: Store;
+  /** A fresh set of detectors: made and rebuilt from the store each time this worker takes the lease. */
+  readonly create: () => readonly Deriver[];
+  /** The streams whose progress bounds the watermark, as a `source` prefix: `kafka:<topic>/`. */
+  readonly streamPrefix: string;
+  /**
+   * The streams (`kafka:<topic>/<partition>`) that hold data upstream, with the position of their
+   * last message: one not stored that far holds the watermark back, however far the others are.
+   */
+  readonly expectedStreams: () => Promise<readonly { readonly stream: string; readonly lastOffset: number }[]>;
+  readonly latenessMs: number;
+  /** A stream whose newest event is this far behind the newest of all is idle: it no longer holds the watermark back. */
+  readonly idleAfterMs: number;
+  readonly time: WriteTimer;
+  readonly onResults?: ((tables: readonly TableRows[]) => void) | undefined;
+}
+
+export interface FollowProgress {
+  /** Events before this instant (epoch ms) have been fed to the detectors. */
+  readonly watermarkMs: number;
+  readonly events: number;
+  readonly resultRows: number;
+}
+
+export class DetectionFollower {
+  private derivers: readonly Deriver[] = [];
+  private cursor: StoreCursor | undefined;
+  private watermarkMs = -Infinity;
+
+  constructor(private readonly options: FollowOptions) {}
+
+  get progress(): number {
+    return this.watermarkMs;
+  }
+
+  /**
+   * Makes fresh detectors and rebuilds them from the events before the recorded progress (rows of
+   * its last day are written again, as at any rebuild); step() goes on from there.
+   */
+  async start(): Promise<FollowProgress> {
+    this.derivers = this.options.create();
+    const [recorded] = await this.options.store.query<{ ms: string | number }>(
+      "SELECT toUnixTimestamp64Milli(watermark) AS ms FROM detection_progress FINAL WHERE stage = 'detect'",
+    );
+    if (recorded === undefined) {
+      this.cursor = { at: msToStoreTime(0), id: "" };
+      return { watermarkMs: this.watermarkMs, events: 0, resultRows: 0 };
+    }
+    const watermarkMs = Number(recorded.ms);
+    const { events, resultRows, cursor } = await rebuildDerivers(this.options.store, this.derivers, this.options.time, this.options.onResults, { beforeMs: watermarkMs });
+    this.cursor = cursor ?? { at: msToStoreTime(0), id: "" };
+    this.watermarkMs = watermarkMs;
+    return { watermarkMs, events, resultRows };
+  }
+
+  /** Feeds the events between the last watermark and the current one; resolves what it did. */
+  async step(): Promise<FollowProgress> {
+    if (this.cursor === undefined) throw new Error("DetectionFollower.step before start");
+    const watermarkMs = await this.watermark();
+    if (watermarkMs === undefined || watermarkMs <= this.watermarkMs) return { watermarkMs: this.watermarkMs, events: 0, resultRows: 0 };
+    const { events, resultRows, cursor } = await replayStored(this.options.store, this.derivers, this.cursor, watermarkMs, this.options.time, -Infinity, this.options.onResults);
+    if (cursor) this.cursor = cursor;
+    this.watermarkMs = watermarkMs;
+    // Recorded once the results are durable: a successor rebuilds up to here and goes on.
+    await this.options.store.insert("detection_progress", [{ stage: "detect", watermark: msToStoreTime(watermarkMs), updated_at: msToStoreTime(Date.now()), version: watermarkMs }]);
+    return { watermarkMs, events, resultRows };
+  }
+
+  /**
+   * The earliest (newest stored event − lateness) over the streams that can still bring events:
+   * those not stored up to their last message upstream, and those caught up but active within
+   * idleAfterMs of the newest of all (a caught-up stream quiet for longer, at night say, is idle and
+   * no longer holds the watermark back). Undefined while a stream with messages has none stored.
+   */
+  private async watermark(): Promise<number | undefined> {
+    const { store, streamPrefix, latenessMs, idleAfterMs } = this.options;
+    // A stream that is behind holds the watermark at its newest − lateness, so older events need no scan.
+    const sinceMs = Number.isFinite(this.watermarkMs) ? this.watermarkMs - idleAfterMs : 0;
+    const rows = await store.query<{ stream: string; newest: string | number; last_offset: string | number }>(
+      `SELECT stream, max(newest) AS newest, max(last_offset) AS last_offset FROM (
+         SELECT ${STREAM_OF_SOURCE_SQL} AS stream, toUnixTimestamp64Milli(max(occurred_at)) AS newest, max(toInt64OrZero(extract(source, '@([0-9]+)$'))) AS last_offset
+         FROM events WHERE startsWith(source, {prefix:String}) AND occurred_at >= fromUnixTimestamp64Milli({since:Int64}, 'UTC') GROUP BY stream
+         UNION ALL
+         SELECT ${STREAM_OF_SOURCE_SQL} AS stream, 0 AS newest, max(toInt64OrZero(extract(source, '@([0-9]+)$'))) AS last_offset
+         FROM dead_letters WHERE startsWith(source, {prefix:String}) GROUP BY stream
+       ) GROUP BY stream`,
+      { prefix: streamPrefix, since: Math.max(0, Math.floor(sinceMs)) },
+    );
+    const stored = new Map(rows.map((r) => [r.stream, { newestMs: Number(r.newest), lastOffset: Number(r.last_offset) }]));
+    const expected = await this.options.expectedStreams();
+    const latest = Math.max(0, ...[...stored.values()].map((s) => s.newestMs));
+    if (latest === 0) return undefined;
+    let bound = Infinity;
+    for (const { stream, lastOffset } of expected) {
+      const s = stored.get(stream);
+      const caughtUp = s !== undefined && s.lastOffset >= lastOffset;
+      if (s === undefined || s.newestMs === 0) {
+        if (caughtUp) continue; // only dead letters: nothing to wait for
+        // Nothing recent stored: idle long ago (caught up then), or nothing stored yet, which holds everything back.
+        const [any] = await store.query<{ n: string | number }>("SELECT count() AS n FROM (SELECT 1 FROM events WHERE startsWith(source, {at:String}) LIMIT 1)", { at: `${stream}@` });
+        if (Number(any?.n ?? 0) === 0) return undefined;
+        continue;
+      }
+      if (caughtUp && s.newestMs < latest - idleAfterMs) continue;
+      bound = Math.min(bound, s.newestMs - latenessMs);
+    }
+    return Number.isFinite(bound) ? bound : latest - latenessMs;
+  }
+}
