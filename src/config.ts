@@ -37,6 +37,37 @@ const closeHours = z.string().transform((v, ctx) => {
   return hours as Record<(typeof TIERS)[number], number>;
 });
 
+/** Roles of API bearer tokens: admin may do what ingest and read may. */
+export const API_ROLES = ["ingest", "read", "admin"] as const;
+export type ApiRole = (typeof API_ROLES)[number];
+export interface ApiToken {
+  readonly name: string;
+  readonly role: ApiRole;
+  readonly token: string;
+}
+/**
+ * `name:role:token` entries separated by commas or newlines. Problems name the entry by its
+ * number, never by its text: the text holds a secret.
+ */
+const apiTokens = z.string().transform((v, ctx) => {
+  const tokens: ApiToken[] = [];
+  const entries = v.split(/[,\n]/).map((e) => e.trim()).filter((e) => e !== "" && !e.startsWith("#"));
+  entries.forEach((entry, i) => {
+    const [name = "", role = "", ...rest] = entry.split(":");
+    const token = rest.join(":");
+    const problem =
+      !/^[A-Za-z0-9_.-]{1,64}$/.test(name) ? "its name must be 1-64 letters, digits, _ . -"
+      : !(API_ROLES as readonly string[]).includes(role) ? `its role must be one of ${API_ROLES.join(", ")}`
+      : token.length < 16 ? "its token must be at least 16 characters"
+      : /\s/.test(token) ? "its token must not contain spaces"
+      : tokens.some((t) => t.name === name) ? "its name is used by an earlier entry"
+      : undefined;
+    if (problem !== undefined) ctx.addIssue({ code: "custom", message: `entry ${i + 1} (of name:role:token) is invalid: ${problem}` });
+    else tokens.push({ name, role: role as ApiRole, token });
+  });
+  return tokens;
+});
+
 /** Every environment variable the worker reads, with its default. The README's table mirrors this. */
 export const envSchema = z.strictObject({
   HOTLINE_DATA_DIR: nonEmpty.default("./data"),
@@ -50,6 +81,12 @@ export const envSchema = z.strictObject({
   HOTLINE_STORE_RETRY_MAX_MS: int(100, 600_000).default(30_000),
   HOTLINE_HTTP_HOST: nonEmpty.default("0.0.0.0"),
   HOTLINE_HTTP_PORT: int(0, 65_535).default(8080),
+  HOTLINE_METRICS_PORT: int(0, 65_535).optional(),
+  HOTLINE_API_TOKENS: apiTokens.optional(),
+  HOTLINE_API_RATE_PER_SECOND: z.coerce.number({ error: "must be a number" }).gt(0).max(1_000_000).default(20),
+  HOTLINE_API_RATE_BURST: int(1, 1_000_000).default(40),
+  HOTLINE_API_MAX_BODY_BYTES: int(1024, 256 * 1024 * 1024).default(8 * 1024 * 1024),
+  HOTLINE_API_MAX_EVENTS: int(1, 1_000_000).default(5_000),
   HOTLINE_DETECT_LATENESS_MS: int(0, 7 * 86_400_000).default(600_000),
   HOTLINE_FLAG_MAX_HOPS: int(2, 100).default(3),
   HOTLINE_FLAG_RETURNS: int(1, 100).default(2),
@@ -109,7 +146,7 @@ export const envSchema = z.strictObject({
 const FOREIGN_VARIABLES: ReadonlySet<string> = new Set(["KAFKA_HOME", "KAFKA_HEAP_OPTS", "KAFKA_OPTS", "KAFKA_JVM_PERFORMANCE_OPTS", "KAFKA_LOG4J_OPTS", "KAFKA_JMX_OPTS", "KAFKA_DEBUG"]);
 
 /** Variables whose value is a secret: they may also be given as `<NAME>_FILE`, and are never printed. */
-const SECRET_VARIABLES = ["HOTLINE_CALLER_HASH_KEY", "KAFKA_SASL_PASSWORD", "CLICKHOUSE_PASSWORD"] as const;
+const SECRET_VARIABLES = ["HOTLINE_CALLER_HASH_KEY", "KAFKA_SASL_PASSWORD", "CLICKHOUSE_PASSWORD", "HOTLINE_API_TOKENS"] as const;
 
 export interface KafkaConfig {
   readonly brokers: string;
@@ -161,7 +198,16 @@ export interface Config {
   readonly alerts: { readonly file: string; readonly routing: AlertConfig } | undefined;
   /** Where links to dashboards point: HOTLINE_GRAFANA_URL, else the routing file's grafana.url, else http://localhost:3000. */
   readonly grafanaUrl: string;
-  readonly http: { readonly host: string; readonly port: number };
+  /** metricsPort: /metrics on a port of its own (and not on the API port) when set. */
+  readonly http: { readonly host: string; readonly port: number; readonly metricsPort: number | undefined };
+  /** The HTTP API (docs/api.md): bearer tokens with roles, per-token rate limit, request size limits. */
+  readonly api: {
+    readonly tokens: readonly ApiToken[];
+    readonly ratePerSecond: number;
+    readonly rateBurst: number;
+    readonly maxBodyBytes: number;
+    readonly maxEventsPerRequest: number;
+  };
   readonly simulator: { readonly seed: number; readonly size: "small" | "medium" | "large"; readonly speedup: number };
   /** Where events come from: Kafka when KAFKA_BROKERS is set, otherwise the simulator (embedded default). */
   readonly kafka: KafkaConfig | undefined;
@@ -291,7 +337,14 @@ function toConfig(e: z.infer<typeof envSchema>, overrides: ConfigOverrides): Omi
         complexCategoryPrefixes: e.HOTLINE_PERF_COMPLEX_CATEGORIES,
       },
     },
-    http: { host: e.HOTLINE_HTTP_HOST, port: e.HOTLINE_HTTP_PORT },
+    http: { host: e.HOTLINE_HTTP_HOST, port: e.HOTLINE_HTTP_PORT, metricsPort: e.HOTLINE_METRICS_PORT },
+    api: {
+      tokens: e.HOTLINE_API_TOKENS ?? [],
+      ratePerSecond: e.HOTLINE_API_RATE_PER_SECOND,
+      rateBurst: e.HOTLINE_API_RATE_BURST,
+      maxBodyBytes: e.HOTLINE_API_MAX_BODY_BYTES,
+      maxEventsPerRequest: e.HOTLINE_API_MAX_EVENTS,
+    },
     simulator: { seed: e.HOTLINE_SIM_SEED, size: e.HOTLINE_SIM_SIZE, speedup: e.HOTLINE_SIM_SPEEDUP },
     kafka:
       e.KAFKA_BROKERS === undefined
@@ -324,7 +377,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
   };
   return JSON.parse(
     JSON.stringify({ ...config, alerts }, (key, value: unknown) =>
-      ["callerHashKey", "password", "sasl.password"].includes(key) && value !== undefined && value !== "" ? "[redacted]" : value,
+      ["callerHashKey", "password", "sasl.password", "token"].includes(key) && value !== undefined && value !== "" ? "[redacted]" : value,
     ),
   ) as Record<string, unknown>;
 }

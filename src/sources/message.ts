@@ -4,7 +4,9 @@
 export type SourcePosition =
   | { readonly kind: "kafka"; readonly topic: string; readonly partition: number; readonly offset: number }
   | { readonly kind: "file"; readonly file: string; readonly line: number }
-  | { readonly kind: "simulator"; readonly seed: number; readonly seq: number };
+  | { readonly kind: "simulator"; readonly seed: number; readonly seq: number }
+  /** Pushed over the HTTP API by the client named by its token; seq is unique across restarts (push.ts). */
+  | { readonly kind: "http"; readonly client: string; readonly seq: number };
 
 export interface SourceMessage {
   readonly bytes: Uint8Array;
@@ -44,6 +46,8 @@ export function describePosition(position: SourcePosition): string {
       return `file:${position.file}:${position.line}`;
     case "simulator":
       return `sim:${position.seed}#${position.seq}`;
+    case "http":
+      return `http:${position.client}#${position.seq}`;
   }
 }
 
@@ -59,6 +63,8 @@ export function streamOf(position: SourcePosition): string {
       return `file:${position.file}`;
     case "simulator":
       return `sim:${position.seed}`;
+    case "http":
+      return `http:${position.client}`;
   }
 }
 
