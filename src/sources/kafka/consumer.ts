@@ -8,6 +8,8 @@ import type { Metrics } from "../../telemetry/metrics.js";
 import type { Source, SourceMessage } from "../message.js";
 
 const EMPTY = new Uint8Array(0);
+/** Messages asked of librdkafka per call while a batch fills. */
+const CHUNK_ROWS = 100;
 
 export function createKafkaSource(config: KafkaConfig, deps: { logger: Logger; metrics: Metrics }): Source {
   const logger = deps.logger.child({ component: "kafka-source", topic: config.topic, group: config.groupId });
@@ -74,13 +76,23 @@ export function createKafkaSource(config: KafkaConfig, deps: { logger: Logger; m
     },
     async next(maxRows, maxWaitMs) {
       if (closed) return null;
-      consumer.setDefaultConsumeTimeout(maxWaitMs);
-      let messages: Kafka.Message[];
+      // consume(n) alone returns only once it has n messages or a wait brings nothing new, so at a
+      // steady trickle a large batch would fill for seconds: read in small chunks and close the
+      // batch once maxWaitMs has passed in all.
+      const started = Date.now();
+      const messages: Kafka.Message[] = [];
       try {
-        messages = await consume(maxRows);
+        while (messages.length < maxRows) {
+          const remainingMs = maxWaitMs - (Date.now() - started);
+          if (remainingMs <= 0 && messages.length > 0) break;
+          consumer.setDefaultConsumeTimeout(Math.max(1, Math.min(remainingMs, maxWaitMs)));
+          const chunk = await consume(Math.min(maxRows - messages.length, CHUNK_ROWS));
+          messages.push(...chunk);
+          if (chunk.length === 0 || remainingMs <= 0) break;
+        }
       } catch (error) {
         logger.warn({ err: (error as Error).message }, "consume failed; retrying");
-        return [];
+        if (messages.length === 0) return [];
       }
       if (messages.length > 0) reportLag(messages);
       return messages.map(
