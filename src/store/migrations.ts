@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { msToStoreTime } from "../contract/store-time.js";
 import { SensorError } from "../errors.js";
+import { clusterSetup, clusterStatements, type ClusterTarget } from "./cluster.js";
 import type { Store } from "./port.js";
 
 export interface MigrationOptions {
@@ -16,6 +17,8 @@ export interface MigrationOptions {
   readonly vars: Readonly<Record<string, string>>;
   /** The worker's clock (epoch milliseconds), recorded as `applied_at`. */
   readonly now?: () => number;
+  /** Set to generate ON CLUSTER, Replicated and Distributed DDL (src/store/cluster.ts); unset, the files run as written. */
+  readonly cluster?: ClusterTarget;
 }
 
 export interface Migration {
@@ -83,6 +86,17 @@ export function splitStatements(text: string): string[] {
   const rest = current.trim();
   if (rest.length > 0) statements.push(rest);
   return statements;
+}
+
+/** The migrations as they run on `cluster` (all of them: earlier files tell later ones which names are tables). */
+export function forCluster(migrations: readonly Migration[], cluster: ClusterTarget): Migration[] {
+  const statements = clusterStatements(migrations, cluster);
+  return migrations.map((migration, i) => ({ ...migration, statements: statements[i] ?? [] }));
+}
+
+/** A migration with its `{{placeholders}}` filled in. */
+export function withValues(migration: Migration, vars: Readonly<Record<string, string>>): Migration {
+  return { ...migration, statements: migration.statements.map((statement) => substitute(statement, vars, migration.file)) };
 }
 
 function substitute(statement: string, vars: Readonly<Record<string, string>>, file: string): string {
@@ -154,18 +168,18 @@ function checkUnchanged(migrations: readonly Migration[], applied: ReadonlyMap<n
  * were not edited since. Only pending files need their placeholders to have values.
  */
 export async function pendingMigrations(store: Store, options: MigrationOptions): Promise<Migration[]> {
-  const migrations = await readMigrations(options.dir);
+  const files = await readMigrations(options.dir);
   const applied = await appliedMigrations(store);
-  checkUnchanged(migrations, applied);
-  return migrations
-    .filter((migration) => !applied.has(migration.version))
-    .map((migration) => ({ ...migration, statements: migration.statements.map((statement) => substitute(statement, options.vars, migration.file)) }));
+  checkUnchanged(files, applied);
+  const migrations = options.cluster === undefined ? files : forCluster(files, options.cluster);
+  return migrations.filter((migration) => !applied.has(migration.version)).map((migration) => withValues(migration, options.vars));
 }
 
 /** Applies pending migrations in order; returns the files applied and the highest applied version. */
 export async function migrate(store: Store, options: MigrationOptions): Promise<{ applied: string[]; current: number }> {
   const now = options.now ?? Date.now;
-  await store.command(CREATE_TABLE);
+  if (options.cluster === undefined) await store.command(CREATE_TABLE);
+  else for (const statement of clusterSetup(options.cluster)) await store.command(statement);
   const pending = await pendingMigrations(store, options);
   const applied = await appliedMigrations(store);
   let current = Math.max(0, ...applied.keys());
