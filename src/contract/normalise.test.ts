@@ -48,6 +48,7 @@ function blankRow(event: HotlineEvent): EventRow {
     lon: null,
     urgency: "",
     caller_key: "",
+    caller_key_previous: "",
     department_code: "",
     department_name: "",
     hop: 0,
@@ -224,6 +225,23 @@ describe("normalise: personal data", () => {
     expectNoPersonalData(row);
     expect(row.caller_key).toBe(hasher.callerKey("13800138000"));
     expect(JSON.parse(row.data)).toEqual({ queue: "general", caller: { caller_key: hasher.callerKey("13800138000"), id_key: hasher.idKey(idNumber) } });
+  });
+
+  it("during a key rotation stores the caller's key under both secrets, and nothing in clear", () => {
+    const rotating = createHasher(new TextEncoder().encode("rotated-in-secret-0123456789"), new TextEncoder().encode("test-secret-0123456789abcdef"));
+    const row = normalise(created, SOURCE, rotating);
+    expectNoPersonalData(row);
+    expect(row.caller_key).toBe(rotating.callerKey(phone));
+    expect(row.caller_key_previous).toBe(hasher.callerKey(phone));
+    expect(row.caller_key_previous).not.toBe(row.caller_key);
+    expect(JSON.parse(row.data)).toMatchObject({
+      caller: { caller_key: row.caller_key, caller_key_previous: row.caller_key_previous, id_key: rotating.idKey(idNumber), id_key_previous: hasher.idKey(idNumber) },
+    });
+    const offered = normalise({ ...example("call.offered", "call.offered"), data: { queue: "general", caller: { phone } } }, SOURCE, rotating);
+    expect([offered.caller_key, offered.caller_key_previous]).toEqual([row.caller_key, row.caller_key_previous]);
+    // outside a rotation, and for keys computed upstream, there is no previous key
+    expect(normalise(created, SOURCE, hasher).caller_key_previous).toBe("");
+    expect(normalise(example("ticket.created.caller-key", "ticket.created"), SOURCE, rotating).caller_key_previous).toBe("");
   });
 
   it("gives the same caller_key to a ticket and a call from the same phone, however written", () => {

@@ -31,6 +31,8 @@ export interface EventRow {
   lon: number | null;
   urgency: string;
   caller_key: string;
+  /** During a key rotation: the caller's key under the previous secret, "" otherwise (schemas/clickhouse/027). */
+  caller_key_previous: string;
   department_code: string;
   department_name: string;
   hop: number;
@@ -58,34 +60,49 @@ export function instantMs(iso: string): number {
   return new Date(iso).getTime();
 }
 
-function hashCaller(caller: Caller, hasher: PersonalDataHasher): { stored: Record<string, unknown>; key: string } {
-  if ("phone" in caller && !isUsablePhone(caller.phone)) return { stored: { anonymous: true }, key: "" };
+interface HashedCaller {
+  readonly stored: Record<string, unknown>;
+  readonly key: string;
+  /** The key under the previous secret during a rotation; "" otherwise, and for upstream keys. */
+  readonly previousKey: string;
+}
+
+const ANONYMOUS: HashedCaller = { stored: { anonymous: true }, key: "", previousKey: "" };
+
+function hashCaller(caller: Caller, hasher: PersonalDataHasher): HashedCaller {
+  if ("phone" in caller && !isUsablePhone(caller.phone)) return ANONYMOUS;
   if ("phone" in caller) {
     const key = hasher.callerKey(caller.phone);
+    const previousKey = hasher.previousCallerKey(caller.phone);
     const stored: Record<string, unknown> = { caller_key: key };
-    if (caller.id_number !== undefined) stored["id_key"] = hasher.idKey(caller.id_number);
-    return { stored, key };
+    if (previousKey !== "") stored["caller_key_previous"] = previousKey;
+    if (caller.id_number !== undefined) {
+      stored["id_key"] = hasher.idKey(caller.id_number);
+      const previousId = hasher.previousIdKey(caller.id_number);
+      if (previousId !== "") stored["id_key_previous"] = previousId;
+    }
+    return { stored, key, previousKey };
   }
-  if ("caller_key" in caller) return { stored: { caller_key: caller.caller_key }, key: caller.caller_key };
-  return { stored: { anonymous: true }, key: "" };
+  if ("caller_key" in caller) return { stored: { caller_key: caller.caller_key }, key: caller.caller_key, previousKey: "" };
+  return ANONYMOUS;
 }
 
 const scrubOptional = (text: string | undefined) => (text === undefined ? undefined : scrubText(text));
 
 /** The payload with personal data replaced: the only form of `data` that leaves ingest. */
-function scrubPayload(event: HotlineEvent, hasher: PersonalDataHasher): { data: object; callerKey: string; text: string } {
+function scrubPayload(event: HotlineEvent, hasher: PersonalDataHasher): { data: object; callerKey: string; previousKey?: string; text: string } {
   switch (event.type) {
     case "ticket.created": {
-      const { stored, key } = hashCaller(event.data.caller, hasher);
+      const { stored, key, previousKey } = hashCaller(event.data.caller, hasher);
       const location = { ...event.data.location, address: scrubOptional(event.data.location.address) };
       const title = scrubOptional(event.data.title);
       const text = scrubOptional(event.data.text);
       const data = { ...event.data, caller: stored, location, title, text };
-      return { data, callerKey: key, text: [title, text].filter((t) => t !== undefined).join("\n") };
+      return { data, callerKey: key, previousKey, text: [title, text].filter((t) => t !== undefined).join("\n") };
     }
     case "call.offered": {
       const hashed = event.data.caller === undefined ? undefined : hashCaller(event.data.caller, hasher);
-      return { data: { ...event.data, caller: hashed?.stored }, callerKey: hashed?.key ?? "", text: "" };
+      return { data: { ...event.data, caller: hashed?.stored }, callerKey: hashed?.key ?? "", previousKey: hashed?.previousKey ?? "", text: "" };
     }
     case "ticket.returned":
     case "ticket.extended":
@@ -145,6 +162,7 @@ function emptyRow(event: HotlineEvent, source: string): EventRow {
     lon: null,
     urgency: "",
     caller_key: "",
+    caller_key_previous: "",
     department_code: "",
     department_name: "",
     hop: 0,
@@ -166,6 +184,7 @@ export function normalise(event: HotlineEvent, source: string, hasher: PersonalD
   const row = emptyRow(event, source);
   const scrubbed = scrubPayload(event, hasher);
   row.caller_key = scrubbed.callerKey;
+  row.caller_key_previous = scrubbed.previousKey ?? "";
   row.text = scrubbed.text;
   row.data = JSON.stringify(scrubbed.data);
   const d = event.data;

@@ -168,3 +168,22 @@ describe("scrubText", () => {
     expect(scrubText(text)).toBe("市民（身份证[身份证号]）反映3号楼电梯停运，请回电[手机号]或[电话]，12345热线已登记。");
   });
 });
+
+describe("key rotation", () => {
+  const next = new TextEncoder().encode("next-secret-0123456789abcdefgh");
+
+  it("hashes with the previous secret too while it is given, and only then", () => {
+    const rotating = createHasher(next, secret);
+    expect(rotating.previousCallerKey("+86 138 0013 8000")).toBe(hasher.callerKey("13800138000"));
+    expect(rotating.previousIdKey("11010519491231002x")).toBe(hasher.idKey("11010519491231002X"));
+    expect(rotating.callerKey("13800138000")).toBe(createHasher(next).callerKey("13800138000"));
+    expect(rotating.callerKey("13800138000")).not.toBe(hasher.callerKey("13800138000"));
+    expect(hasher.previousCallerKey("13800138000")).toBe("");
+    expect(hasher.previousIdKey("11010519491231002X")).toBe("");
+  });
+
+  it("refuses a previous secret equal to the current one or too short", () => {
+    expect(() => createHasher(secret, secret)).toThrow(/must differ/);
+    expect(() => createHasher(next, new TextEncoder().encode("short"))).toThrow(/at least 16 bytes/);
+  });
+});

@@ -8,9 +8,25 @@ export interface PersonalDataHasher {
   callerKey(phone: string): string;
   /** Key for an ID-card number; a different domain from phones so the two never collide. */
   idKey(idNumber: string): string;
+  /**
+   * During a key rotation, the phone's key under the previous secret (HOTLINE_CALLER_HASH_KEY_PREVIOUS),
+   * stored beside the current one so detectors can link a caller across the rotation; "" otherwise.
+   */
+  previousCallerKey(phone: string): string;
+  /** The ID-card number's key under the previous secret during a rotation; "" otherwise. */
+  previousIdKey(idNumber: string): string;
 }
 
-export function createHasher(secret: Uint8Array): PersonalDataHasher {
+/** `previous`: the secret being rotated out, kept while callers' old keys must still be linked. */
+export function createHasher(secret: Uint8Array, previous?: Uint8Array): PersonalDataHasher {
+  const current = keyed(secret);
+  if (previous === undefined) return { ...current, previousCallerKey: () => "", previousIdKey: () => "" };
+  if (Buffer.compare(Buffer.from(secret), Buffer.from(previous)) === 0) throw new Error("the previous caller hash key must differ from the current one");
+  const old = keyed(previous);
+  return { ...current, previousCallerKey: old.callerKey, previousIdKey: old.idKey };
+}
+
+function keyed(secret: Uint8Array): Pick<PersonalDataHasher, "callerKey" | "idKey"> {
   if (secret.length < 16) throw new Error("the caller hash key must be at least 16 bytes");
   const hmac = (domain: string, value: string) =>
     createHmac("sha256", secret).update(`${domain}\u0000${value}`).digest("hex").slice(0, 32);
