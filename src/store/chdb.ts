@@ -4,7 +4,7 @@ import { Session } from "chdb";
 import { SensorError, storeError } from "../errors.js";
 import { STORE_SETTINGS, checkDatabaseName, checkTableName, insertSettings, toJsonEachRow } from "./clickhouse.js";
 import type { InsertOptions, QueryParam, QueryParams, Row, Store } from "./port.js";
-import { stringLiteral } from "./sql.js";
+import { heredocLiteral, stringLiteral } from "./sql.js";
 
 export interface ChdbStoreOptions {
   readonly dataDir: string;
@@ -130,11 +130,12 @@ export async function openChdbStore(options: ChdbStoreOptions): Promise<Store> {
       if (rows.length === 0) return;
       // chdb runs like clickhouse-local: an INSERT with inline data also reads standard input when
       // it is not a terminal, so `replay -` (or any piped stdin) would be swallowed into the table.
-      // INSERT … SELECT FROM format() carries the rows in the query and never touches stdin.
+      // INSERT … SELECT FROM format() carries the rows in the query and never touches stdin. The
+      // rows go in a heredoc literal: unescaped, they cost no escaping pass here nor unescaping there.
       const structure = await tableStructure(table);
       const settings = Object.entries(insertSettings(options)).map(([name, value]) => `${name} = ${typeof value === "number" ? value : stringLiteral(value)}`);
       await run(
-        `INSERT INTO ${table} SETTINGS ${settings.join(", ")} SELECT * FROM format(JSONEachRow, ${stringLiteral(structure)}, ${stringLiteral(toJsonEachRow(rows))})`,
+        `INSERT INTO ${table} SETTINGS ${settings.join(", ")} SELECT * FROM format(JSONEachRow, ${stringLiteral(structure)}, ${heredocLiteral(toJsonEachRow(rows))})`,
         undefined,
         "TabSeparated",
         `an insert into ${table}`,
