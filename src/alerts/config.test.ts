@@ -100,6 +100,25 @@ routes:
     expect(message).not.toContain("abcdef0123456789");
   });
 
+  it("reads digests, silences and acknowledgements, and names what is wrong with a silence", () => {
+    const base = "receivers:\n  s:\n    platform: slack\n    url: https://hooks.slack.com/services/T/B/x\nroutes:\n  - name: r\n    receivers: [s]\n";
+    const quiet = parseAlertConfig(
+      `${base}digest:\n  after: 8\nacknowledgements:\n  quietMs: 0\nsilences:\n  - kind: repeat\n    maxSeverity: high\n    reason: call 13812345678 first\n    until: 2026-12-01T08:00:00+08:00\n`,
+      "alerts.yaml",
+    );
+    expect(quiet.digest).toEqual({ after: 8, windowMs: 60_000, maxAlerts: 50 });
+    expect(quiet.ackQuietMs).toBe(0);
+    expect(quiet.silences).toEqual([
+      expect.objectContaining({ silenceId: "file:0", kind: "repeat", maxSeverity: "high", districtCode: "", createdBy: "routing file", untilMs: Date.parse("2026-12-01T00:00:00Z") }),
+    ]);
+    expect(quiet.silences[0]?.reason).not.toContain("13812345678");
+    const defaults = parseAlertConfig(base, "alerts.yaml");
+    expect([defaults.digest, defaults.silences, defaults.ackQuietMs]).toEqual([undefined, [], 21_600_000]);
+    expect(problems(`${base}silences:\n  - reason: everything\n    until: 2026-12-01T08:00:00+08:00\n`)).toContain("silences.0: must set at least one of kind");
+    expect(problems(`${base}silences:\n  - kind: spike\n    reason: x\n    until: 2026-12-01 08:00\n`)).toContain("silences.0.until: must be an ISO 8601 time with its UTC offset");
+    expect(problems(`${base}silences:\n  - kind: nonsense\n    until: 2026-12-01T08:00:00+08:00\n`)).toMatch(/silences\.0\.kind: unknown alert kind[\s\S]*silences\.0\.reason/);
+  });
+
   it("rejects unknown keys and a file that is not YAML", () => {
     expect(problems("receivers: {}\nroutes: []\nrouts: []\n")).toMatch(/routs|Unrecognized key/);
     expect(problems("receivers: [\n")).toContain("not valid YAML");

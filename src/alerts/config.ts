@@ -5,7 +5,9 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { scrubText } from "../contract/personal-data.js";
 import { SensorError } from "../errors.js";
+import type { Silence } from "./silence.js";
 import { ALERT_KINDS, SEVERITIES, type AlertKind, type Severity } from "./severity.js";
 
 export const PLATFORMS = ["wecom", "dingtalk", "feishu", "slack", "webhook"] as const;
@@ -55,6 +57,19 @@ const routeSchema = z.strictObject({
   continue: z.boolean().optional(),
 });
 
+const silenceSchema = z
+  .strictObject({
+    kind: kindFilter.optional(),
+    maxSeverity: severity.optional(),
+    district: z.string().min(1).optional(),
+    category: z.string().min(1).optional(),
+    department: z.string().min(1).optional(),
+    reason: z.string().min(1, "must say why").max(500),
+    createdBy: z.string().min(1).max(64).optional(),
+    until: z.iso.datetime({ offset: true, error: "must be an ISO 8601 time with its UTC offset, e.g. 2026-12-01T08:00:00+08:00" }),
+  })
+  .refine((s) => [s.kind, s.maxSeverity, s.district, s.category, s.department].some((v) => v !== undefined), "must set at least one of kind, maxSeverity, district, category, department");
+
 const fileSchema = z.strictObject({
   grafana: z.strictObject({ url: z.url({ error: "must be an http(s) URL such as http://localhost:3000" }).optional(), orgId: z.number().int().min(1).optional() }).optional(),
   timeZone: z.string().optional(),
@@ -75,6 +90,15 @@ const fileSchema = z.strictObject({
       ticketIds: z.number().int().min(0).max(50).optional(),
     })
     .optional(),
+  digest: z
+    .strictObject({
+      after: z.number().int().min(1).max(1000),
+      windowMs: ms(1_000, 3_600_000).optional(),
+      maxAlerts: z.number().int().min(2).max(200).optional(),
+    })
+    .optional(),
+  silences: z.array(silenceSchema).optional(),
+  acknowledgements: z.strictObject({ quietMs: ms(0, 30 * 86_400_000).optional() }).optional(),
   receivers: z.record(name, receiverSchema).refine((r) => Object.keys(r).length > 0, "must define at least one receiver"),
   routes: z.array(routeSchema).min(1, "must define at least one route"),
 });
@@ -115,6 +139,15 @@ export interface DeliveryConfig {
   readonly ticketIds: number;
 }
 
+/** Grouping of many alerts for one receiver into one message (off when the routing file has no `digest`). */
+export interface DigestConfig {
+  /** More than this many alerts reaching one receiver within `windowMs` turn on digests for it. */
+  readonly after: number;
+  readonly windowMs: number;
+  /** Alerts in one digest at most (fewer when the platform's body limit is reached first). */
+  readonly maxAlerts: number;
+}
+
 export interface AlertConfig {
   readonly grafanaUrl: string;
   readonly grafanaOrgId: number;
@@ -124,6 +157,11 @@ export interface AlertConfig {
   readonly delivery: DeliveryConfig;
   readonly receivers: readonly ReceiverConfig[];
   readonly routes: readonly RouteConfig[];
+  readonly digest: DigestConfig | undefined;
+  /** Static silences of the routing file (ids `file:<index>`); the API adds more at run time. */
+  readonly silences: readonly Silence[];
+  /** How long an acknowledgement keeps growth of its result quiet (0: acknowledgements are only recorded). */
+  readonly ackQuietMs: number;
   /** Every secret value, so logs and errors can be scrubbed of them. */
   readonly secrets: readonly string[];
 }
@@ -232,6 +270,20 @@ export function parseAlertConfig(text: string, where: string, options: LoadOptio
     ticketIds: d.ticketIds ?? 5,
   });
   if (delivery.backoffMaxMs < delivery.backoffBaseMs) problems.push(`delivery.backoffMaxMs: must be at least delivery.backoffBaseMs (${delivery.backoffBaseMs})`);
+  const silences: Silence[] = (file.silences ?? []).map((s, i) =>
+    Object.freeze({
+      silenceId: `file:${i}`,
+      kind: s.kind ?? "",
+      maxSeverity: s.maxSeverity ?? "",
+      districtCode: s.district ?? "",
+      categoryCode: s.category ?? "",
+      departmentCode: s.department ?? "",
+      reason: scrubText(s.reason),
+      createdBy: s.createdBy ?? "routing file",
+      createdAtMs: 0,
+      untilMs: Date.parse(s.until),
+    }),
+  );
   if (problems.length > 0) throw invalid(where, problems);
   return Object.freeze({
     grafanaUrl,
@@ -242,6 +294,9 @@ export function parseAlertConfig(text: string, where: string, options: LoadOptio
     delivery,
     receivers: Object.freeze(receivers),
     routes: Object.freeze(routes),
+    digest: file.digest === undefined ? undefined : Object.freeze({ after: file.digest.after, windowMs: file.digest.windowMs ?? 60_000, maxAlerts: file.digest.maxAlerts ?? 50 }),
+    silences: Object.freeze(silences),
+    ackQuietMs: file.acknowledgements?.quietMs ?? 6 * 3_600_000,
     secrets: Object.freeze(secrets),
   });
 }

@@ -13,6 +13,7 @@ import type { AlertMetrics } from "./metrics.js";
 import { Outbox, type DeliveryRecord, type RoutedAlert } from "./outbox.js";
 import { PLATFORM_ADAPTERS } from "./platforms/index.js";
 import { routeAlert } from "./route.js";
+import { silencing } from "./silence.js";
 
 const ADMISSION_BATCH = 500;
 
@@ -49,6 +50,7 @@ export class Dispatcher {
       clock: o.clock,
       fetch: o.fetch,
       delivery: o.config.delivery,
+      digest: o.config.digest,
       message: { timeZone: o.config.timeZone, ticketIds: o.config.delivery.ticketIds },
       secrets: o.config.secrets,
       metrics: o.metrics,
@@ -169,6 +171,7 @@ export class Dispatcher {
         for (const c of batch) this.inFlight.add(c);
         const known = await outbox.announced(batch.map((c) => c.alert));
         const admitted: RoutedAlert[] = [];
+        const priorRank = new Map<string, number>();
         for (const c of batch) {
           const key = Outbox.keyOf(c.alert);
           const before = known.get(key);
@@ -178,8 +181,13 @@ export class Dispatcher {
           }
           known.set(key, { step: Math.max(c.alert.step, before?.step ?? 0), rank: Math.max(c.rank, before?.rank ?? 0) });
           const alert: Alert = { ...c.alert, change: before === undefined ? "new" : "grew" };
+          priorRank.set(alert.alertId, before?.rank ?? -1);
           admitted.push({ alert, routes: c.routes, receivers: c.receivers });
         }
+        const quiet = await this.quieted(admitted, priorRank);
+        // The final rows of silenced and acknowledged deliveries go first: once an alert is recorded
+        // a restart resumes whatever has no final row, and these must never be sent.
+        await outbox.logDeliveries(quiet.records);
         await outbox.record(admitted, clock.now());
         // Only now leave the intake: a failed check or record keeps the batch for the next try.
         for (const c of batch) {
@@ -188,9 +196,11 @@ export class Dispatcher {
         }
         for (const routed of admitted) {
           this.o.metrics.raised.inc({ severity: routed.alert.severity });
-          logger.info({ alertId: routed.alert.alertId, kind: routed.alert.kind, severity: routed.alert.severity, routes: routed.routes }, "alert raised");
-          this.deliver(routed);
+          const why = quiet.why.get(routed.alert.alertId);
+          logger.info({ alertId: routed.alert.alertId, kind: routed.alert.kind, severity: routed.alert.severity, routes: routed.routes, ...(why === undefined ? {} : { quiet: why }) }, "alert raised");
+          if (why === undefined) this.deliver(routed);
         }
+        for (const r of quiet.records) this.o.metrics.deliveries.inc({ platform: r.platform, outcome: r.outcome });
         failures = 0;
         this.enforceBound();
       } catch (error) {
@@ -205,6 +215,42 @@ export class Dispatcher {
     }
     this.admissionDone = true;
     for (const lane of this.lanes.values()) lane.wakeup.notify();
+  }
+
+  /**
+   * Which admitted alerts are not sent, and their final delivery rows: those an active silence
+   * (routing file or API) matches, and those that only grew (same or lower severity than announced
+   * before) while their result has an acknowledgement younger than `ackQuietMs`.
+   */
+  private async quieted(admitted: readonly RoutedAlert[], priorRank: ReadonlyMap<string, number>): Promise<{ why: Map<string, string>; records: DeliveryRecord[] }> {
+    const why = new Map<string, string>();
+    const records: DeliveryRecord[] = [];
+    if (admitted.length === 0) return { why, records };
+    const { outbox, clock, config } = this.o;
+    const now = clock.now();
+    const silences = [...config.silences, ...(await outbox.activeSilences(now))];
+    const growing = admitted.filter((r) => r.alert.change === "grew");
+    const acked = config.ackQuietMs > 0 && growing.length > 0 ? await outbox.acknowledged(growing.map((r) => r.alert), now - config.ackQuietMs) : new Set<string>();
+    for (const { alert, receivers } of admitted) {
+      const silence = silencing(silences, alert, now);
+      let outcome: "silenced" | "acknowledged" | undefined;
+      let reason = "";
+      if (silence !== undefined) {
+        outcome = "silenced";
+        reason = `silence ${silence.silenceId} by ${silence.createdBy} until ${new Date(silence.untilMs).toISOString()}: ${silence.reason}`;
+      } else if (alert.change === "grew" && acked.has(Outbox.keyOf(alert)) && rankOf(alert) <= (priorRank.get(alert.alertId) ?? -1)) {
+        outcome = "acknowledged";
+        reason = `acknowledged within the last ${config.ackQuietMs} ms; it only grew`;
+      }
+      if (outcome === undefined) continue;
+      why.set(alert.alertId, outcome);
+      for (const receiver of receivers) {
+        const platform = this.lanes.get(receiver)?.receiver.platform;
+        if (platform === undefined) continue;
+        records.push({ alertId: alert.alertId, receiver, platform, attempt: 0, outcome, httpStatus: 0, error: redact(reason, config.secrets).slice(0, 1000), atMs: now });
+      }
+    }
+    return { why, records };
   }
 
   private log(record: DeliveryRecord): void {

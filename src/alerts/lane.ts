@@ -4,11 +4,12 @@
 import type { Logger } from "../telemetry/log.js";
 import type { Alert } from "./alert.js";
 import type { Clock } from "./clock.js";
-import { redact, type DeliveryConfig, type ReceiverConfig } from "./config.js";
+import { redact, type DeliveryConfig, type DigestConfig, type ReceiverConfig } from "./config.js";
+import { renderDigest } from "./digest.js";
 import type { MessageOptions } from "./message.js";
 import type { AlertMetrics } from "./metrics.js";
 import type { DeliveryRecord } from "./outbox.js";
-import type { Platform, Verdict } from "./platforms/index.js";
+import type { OutgoingRequest, Platform, Verdict } from "./platforms/index.js";
 import { SlidingWindowLimit } from "./rate-limit.js";
 import { severityRank } from "./severity.js";
 
@@ -17,12 +18,16 @@ export interface Delivery {
   readonly alert: Alert;
   readonly rank: number;
   attempts: number;
+  /** Part of a burst: when it reached the lane, more than `digest.after` alerts had within `digest.windowMs`. */
+  burst?: boolean;
 }
 
 export interface LaneContext {
   readonly clock: Clock;
   readonly fetch: typeof fetch;
   readonly delivery: DeliveryConfig;
+  /** Digests: undefined sends every alert alone. */
+  readonly digest: DigestConfig | undefined;
   readonly message: MessageOptions;
   readonly secrets: readonly string[];
   readonly metrics: AlertMetrics;
@@ -59,6 +64,8 @@ export class Lane {
   readonly queue: Delivery[] = [];
   readonly wakeup = new Wakeup();
   private readonly limit: SlidingWindowLimit;
+  /** When alerts reached this lane within the digest window (worker clock). */
+  private readonly arrivals: number[] = [];
   busy = false;
 
   constructor(
@@ -70,6 +77,13 @@ export class Lane {
   }
 
   enqueue(delivery: Delivery): void {
+    const { digest } = this.ctx;
+    if (digest !== undefined) {
+      const now = this.ctx.clock.now();
+      while (this.arrivals.length > 0 && (this.arrivals[0] ?? 0) <= now - digest.windowMs) this.arrivals.shift();
+      this.arrivals.push(now);
+      delivery.burst = this.arrivals.length > digest.after;
+    }
     this.queue.push(delivery);
     this.wakeup.notify();
   }
@@ -85,18 +99,52 @@ export class Lane {
     return best < 0 ? undefined : this.queue.splice(best, 1)[0];
   }
 
+  /**
+   * The next message: one delivery, or — when digests are on, the platform takes them, more than one
+   * waits and one of them came in a burst (more than `digest.after` alerts reached this lane within
+   * `digest.windowMs` of it) — a digest of as many waiting deliveries (highest severity first) as
+   * fit in one message. Alerts that waited for the rate limit still join a digest.
+   */
+  private takeMessage(): { deliveries: Delivery[]; request: (nowMs: number) => OutgoingRequest } | undefined {
+    const first = this.take();
+    if (first === undefined) return undefined;
+    const single = { deliveries: [first], request: (nowMs: number) => this.platform.build(first.alert, this.receiver, this.ctx.message, nowMs) };
+    const { digest } = this.ctx;
+    const builder = this.platform.digest;
+    if (digest === undefined || builder === undefined || this.queue.length === 0) return single;
+    if (first.burst !== true && !this.queue.some((d) => d.burst === true)) return single;
+    const taken = [first];
+    while (taken.length < digest.maxAlerts) {
+      const next = this.take();
+      if (next === undefined) break;
+      taken.push(next);
+    }
+    const rendered = renderDigest(taken.map((d) => d.alert), builder.markup, builder.maxBytes);
+    // What did not fit goes back, to the next message.
+    for (const d of taken.splice(rendered.included)) this.queue.push(d);
+    if (taken.length === 1) return single;
+    return { deliveries: taken, request: (nowMs) => builder.build(rendered, this.receiver, nowMs) };
+  }
+
   async run(): Promise<void> {
     while (!this.ctx.stop.aborted) {
-      const next = this.take();
-      if (next === undefined) {
+      if (this.queue.length === 0) {
         if (this.ctx.finished()) return;
         await this.wakeup.wait(); // the dispatcher wakes every lane on close and on stop
         continue;
       }
+      // Wait for the rate limit before choosing what to send: alerts arriving meanwhile can join a digest.
+      const wait = this.limit.waitMs(this.ctx.clock.now());
+      if (wait > 0) {
+        await this.ctx.clock.sleep(wait, this.ctx.stop);
+        continue;
+      }
+      const next = this.takeMessage();
+      if (next === undefined) continue;
       this.busy = true;
       this.ctx.changed();
       try {
-        await this.deliver(next);
+        await this.deliver(next.deliveries, next.request);
       } finally {
         this.busy = false;
         this.ctx.changed();
@@ -104,8 +152,15 @@ export class Lane {
     }
   }
 
-  private async deliver(d: Delivery): Promise<void> {
+  private async deliver(ds: readonly Delivery[], request: (nowMs: number) => OutgoingRequest): Promise<void> {
     const { clock, delivery } = this.ctx;
+    const d = ds[0];
+    if (d === undefined) return;
+    const digest = ds.length > 1 ? { digest: ds.length } : {};
+    const record = (base: Omit<DeliveryRecord, "alertId" | "attempt">) => {
+      for (const x of ds) this.ctx.record({ ...base, alertId: x.alert.alertId, attempt: x.attempts });
+    };
+    const count = (outcome: "sent" | "retried" | "failed") => this.ctx.metrics.deliveries.inc({ platform: this.receiver.platform, outcome }, ds.length);
     for (;;) {
       const wait = this.limit.waitMs(clock.now());
       if (wait > 0) {
@@ -114,37 +169,37 @@ export class Lane {
         continue;
       }
       this.limit.record(clock.now());
-      d.attempts++;
-      const { verdict, status } = await this.attempt(d.alert);
+      for (const x of ds) x.attempts++;
+      const { verdict, status } = await this.attempt(request(clock.now()));
       if (this.ctx.stop.aborted && !verdict.ok) return; // cut short by close(): left unfinished for the next start
-      const base = { alertId: d.alert.alertId, receiver: this.receiver.name, platform: this.receiver.platform, attempt: d.attempts, httpStatus: status, atMs: clock.now() };
+      const base = { receiver: this.receiver.name, platform: this.receiver.platform, httpStatus: status, atMs: clock.now() };
       if (verdict.ok) {
-        this.ctx.record({ ...base, outcome: "sent", error: "" });
-        this.ctx.metrics.deliveries.inc({ platform: this.receiver.platform, outcome: "sent" });
-        this.ctx.logger.info({ alertId: d.alert.alertId, attempt: d.attempts }, "alert sent");
+        record({ ...base, outcome: "sent", error: "" });
+        count("sent");
+        if (ds.length > 1) this.ctx.metrics.digests.inc({ platform: this.receiver.platform });
+        this.ctx.logger.info({ alertId: d.alert.alertId, attempt: d.attempts, ...digest }, ds.length > 1 ? "alert digest sent" : "alert sent");
         return;
       }
       const error = redact(verdict.reason, this.ctx.secrets);
       if (verdict.retriable && d.attempts <= delivery.retries) {
-        this.ctx.record({ ...base, outcome: "retry", error });
-        this.ctx.metrics.deliveries.inc({ platform: this.receiver.platform, outcome: "retried" });
+        record({ ...base, outcome: "retry", error });
+        count("retried");
         const backoff = Math.min(delivery.backoffMaxMs, delivery.backoffBaseMs * 2 ** (d.attempts - 1));
         const delay = Math.min(delivery.backoffMaxMs, Math.max(backoff, verdict.retryAfterMs ?? 0));
-        this.ctx.logger.warn({ alertId: d.alert.alertId, attempt: d.attempts, error, retryInMs: delay }, "alert delivery failed, will retry");
+        this.ctx.logger.warn({ alertId: d.alert.alertId, attempt: d.attempts, error, retryInMs: delay, ...digest }, "alert delivery failed, will retry");
         await clock.sleep(delay, this.ctx.stop);
         if (this.ctx.stop.aborted) return;
         continue;
       }
-      this.ctx.record({ ...base, outcome: "failed", error });
-      this.ctx.metrics.deliveries.inc({ platform: this.receiver.platform, outcome: "failed" });
-      this.ctx.logger.error({ alertId: d.alert.alertId, attempt: d.attempts, error }, "alert delivery failed, giving up");
+      record({ ...base, outcome: "failed", error });
+      count("failed");
+      this.ctx.logger.error({ alertId: d.alert.alertId, attempt: d.attempts, error, ...digest }, "alert delivery failed, giving up");
       return;
     }
   }
 
-  private async attempt(alert: Alert): Promise<{ verdict: Verdict; status: number }> {
+  private async attempt(request: OutgoingRequest): Promise<{ verdict: Verdict; status: number }> {
     const { clock, delivery } = this.ctx;
-    const request = this.platform.build(alert, this.receiver, this.ctx.message, clock.now());
     const timer = new AbortController();
     const cancel = new AbortController();
     let timedOut = false;

@@ -14,7 +14,7 @@ export interface MessageOptions {
 
 const MAX_FACT_BYTES = 600;
 
-const SEVERITY_LABEL = { info: "提示 INFO", low: "低 LOW", medium: "中 MEDIUM", high: "高 HIGH", critical: "紧急 CRITICAL" } as const;
+export const SEVERITY_LABEL = { info: "提示 INFO", low: "低 LOW", medium: "中 MEDIUM", high: "高 HIGH", critical: "紧急 CRITICAL" } as const;
 
 export function titleOf(alert: Alert): string {
   const change = alert.change === "grew" ? " · 升级 grew" : "";
@@ -34,7 +34,7 @@ export function summaryOf(alert: Alert): string {
 }
 
 /** Characters that would open markup in the chat platforms' markdown dialects, made inert. */
-function inert(text: string, markup: Markup): string {
+export function inert(text: string, markup: Markup): string {
   const scrubbed = scrubText(text).replace(/[\r\n]+/g, " ");
   if (markup === "slack") return scrubbed.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[*_~`]/g, (c) => `\u200b${c}\u200b`);
   return scrubbed.replace(/[*_`[\]<>#]/g, (c) => ({ "*": "＊", _: "＿", "`": "ˋ", "[": "［", "]": "］", "<": "＜", ">": "＞", "#": "＃" })[c] ?? c);

@@ -6,12 +6,12 @@ import type { RouteConfig } from "./config.js";
 import { severityRank } from "./severity.js";
 
 /** A category filter code matches the alert's code, any code on its path, or a prefix of its code. */
-function categoryMatches(filter: string, alert: Alert): boolean {
+export function categoryMatches(filter: string, alert: Alert): boolean {
   if (alert.categoryCode === "") return false;
   return alert.categoryPath.includes(filter) || alert.categoryCode.startsWith(filter);
 }
 
-function kindMatches(filter: string, kind: string): boolean {
+export function kindMatches(filter: string, kind: string): boolean {
   return kind === filter || kind.startsWith(`${filter}.`);
 }
 

@@ -11,6 +11,7 @@ import { scrubText } from "../contract/personal-data.js";
 import { SensorError } from "../errors.js";
 import type { Store } from "../store/port.js";
 import type { Logger } from "../telemetry/log.js";
+import { alertRoutes, registerAlertApi } from "./alerts.js";
 import { allows, createAuthenticator, createRateLimiter, type Caller, type RouteRole } from "./auth.js";
 import { BodyError, ingestBodyJson, ingestBodyNdjson, ingestItems, ingestResponse, JSON_TYPE, NDJSON_TYPES, splitBody, type IngestDeps } from "./ingest.js";
 import { buildOpenApi } from "./openapi.js";
@@ -24,7 +25,8 @@ export interface ApiDeps {
   readonly maxBodyBytes: number;
   /** Where POST /v1/events delivers; undefined answers 503 (a read-only API). */
   readonly ingest: IngestDeps | undefined;
-  readonly store: Pick<Store, "query">;
+  /** insert: silences and acknowledgements of alerts (alerts.ts). */
+  readonly store: Pick<Store, "query" | "insert">;
   readonly grafana: GrafanaLinks;
   readonly logger?: Logger | undefined;
   /** For the rate limiter; tests inject one. */
@@ -85,6 +87,7 @@ export function apiRoutes(): RouteSpec[] {
       },
     },
     ...read,
+    ...alertRoutes(),
     {
       method: "GET",
       url: "/openapi.json",
@@ -154,6 +157,8 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps, registry: Regis
     });
   }
 
+  registerAlertApi(app, { store: deps.store, nowMs: deps.nowMs ?? Date.now });
+
   app.get("/openapi.json", { config: { role: "any" } }, async () => openApi());
 }
 
@@ -214,7 +219,7 @@ function counter(registry: Registry, name: string, help: string, labelNames: str
 /** The API's dependencies from the configuration, for `run`. */
 export function apiDepsFromConfig(
   config: Pick<Config, "api" | "ingest" | "grafanaUrl" | "alerts">,
-  parts: { readonly store: Pick<Store, "query">; readonly target: IngestDeps["target"]; readonly nowMs: () => number; readonly logger: Logger },
+  parts: { readonly store: Pick<Store, "query" | "insert">; readonly target: IngestDeps["target"]; readonly nowMs: () => number; readonly logger: Logger },
 ): ApiDeps {
   if (config.api.tokens.length === 0) parts.logger.warn("HOTLINE_API_TOKENS is not set: the /v1 API answers 401 to every request");
   return {

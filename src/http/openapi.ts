@@ -55,14 +55,16 @@ export function buildOpenApi(
       summary: route.summary,
       description: route.description,
       ...(route.role === undefined ? { security: [] } : {}),
-      ...(route.role !== undefined ? { "x-required-role": route.role === "any" ? "any (ingest, read or admin)" : `${route.role} (or admin)` } : {}),
+      ...(route.role !== undefined ? { "x-required-role": route.role === "any" ? "any (ingest, read or admin)" : route.role === "admin" ? "admin" : `${route.role} (or admin)` } : {}),
     };
-    if (route.query !== undefined) {
-      operation["parameters"] = Object.entries(route.query.shape).map(([name, field]) => {
+    const parameters = (shape: z.ZodObject, where: "query" | "path") =>
+      Object.entries(shape.shape).map(([name, field]) => {
         const schema = field as z.ZodType;
         const { description, ...jsonSchema } = toSchema(schema, "input");
-        return { name, in: "query", required: !schema.safeParse(undefined).success, ...(description === undefined ? {} : { description }), schema: jsonSchema };
+        return { name, in: where, required: where === "path" || !schema.safeParse(undefined).success, ...(description === undefined ? {} : { description }), schema: jsonSchema };
       });
+    if (route.query !== undefined || route.params !== undefined) {
+      operation["parameters"] = [...(route.params === undefined ? [] : parameters(route.params, "path")), ...(route.query === undefined ? [] : parameters(route.query, "query"))];
     }
     if (route.body !== undefined) {
       operation["requestBody"] = {

@@ -14,13 +14,15 @@ export const errorBody = z
 export type ErrorBody = z.infer<typeof errorBody>;
 
 export interface RouteSpec {
-  readonly method: "GET" | "POST";
+  readonly method: "GET" | "POST" | "DELETE";
   readonly url: string;
   readonly summary: string;
   readonly description: string;
-  /** Who may call it; undefined: no token needed (health, readiness). */
-  readonly role: RouteRole | undefined;
+  /** Who may call it; undefined: no token needed (health, readiness). admin: admin tokens only (alerts.ts checks it). */
+  readonly role: RouteRole | "admin" | undefined;
   readonly query?: z.ZodObject;
+  /** Path parameters, named as in `url` (`/v1/silences/{id}`). */
+  readonly params?: z.ZodObject;
   /** Request bodies by content type. */
   readonly body?: Readonly<Record<string, { readonly schema: z.ZodType; readonly description: string }>>;
   readonly responses: Readonly<Record<number, { readonly description: string; readonly schema?: z.ZodType; readonly contentType?: string }>>;

@@ -2,7 +2,8 @@
 // `timestamp_ms + "\n" + secret`, Base64, URL-encoded, appended as &timestamp=…&sign=…
 // 20 messages a minute per robot, then 10 minutes of errcode 130101; bodies up to about 20 KB.
 import { createHmac } from "node:crypto";
-import type { Platform } from "./platform.js";
+import type { ReceiverConfig } from "../config.js";
+import type { OutgoingRequest, Platform } from "./platform.js";
 import { JSON_HEADERS, httpVerdict, jsonBody } from "./platform.js";
 import { renderMessage, titleOf } from "../message.js";
 
@@ -21,16 +22,20 @@ export function dingtalkSignedUrl(url: string, secret: string | undefined, nowMs
   return signed.toString();
 }
 
+function envelope(title: string, text: string, receiver: ReceiverConfig, nowMs: number): OutgoingRequest {
+  return {
+    url: dingtalkSignedUrl(receiver.url, receiver.secret, nowMs),
+    headers: JSON_HEADERS,
+    body: JSON.stringify({ msgtype: "markdown", markdown: { title, text } }),
+  };
+}
+
 export const dingtalk: Platform = {
   name: "dingtalk",
   build(alert, receiver, options, nowMs) {
-    const text = renderMessage(alert, options, "markdown", MAX_TEXT_BYTES);
-    return {
-      url: dingtalkSignedUrl(receiver.url, receiver.secret, nowMs),
-      headers: JSON_HEADERS,
-      body: JSON.stringify({ msgtype: "markdown", markdown: { title: titleOf(alert), text } }),
-    };
+    return envelope(titleOf(alert), renderMessage(alert, options, "markdown", MAX_TEXT_BYTES), receiver, nowMs);
   },
+  digest: { markup: "markdown", maxBytes: MAX_TEXT_BYTES, build: (d, receiver, nowMs) => envelope(d.title, d.text, receiver, nowMs) },
   verdict(status, retryAfter, body) {
     const http = httpVerdict(status, retryAfter);
     if (http !== undefined) return http;

@@ -2,7 +2,9 @@
 // secret` over an empty message, Base64; `timestamp` and `sign` travel in the JSON body (the
 // timestamp must be within an hour of the server's clock). Answers {"code":0}.
 import { createHmac } from "node:crypto";
-import type { Platform } from "./platform.js";
+import type { ReceiverConfig } from "../config.js";
+import type { Severity } from "../severity.js";
+import type { OutgoingRequest, Platform } from "./platform.js";
 import { JSON_HEADERS, httpVerdict, jsonBody } from "./platform.js";
 import { renderMessage, titleOf } from "../message.js";
 
@@ -14,18 +16,22 @@ export function feishuSign(timestampS: number, secret: string): string {
   return createHmac("sha256", `${timestampS}\n${secret}`).update("").digest("base64");
 }
 
+function envelope(title: string, text: string, severity: Severity, receiver: ReceiverConfig, nowMs: number): OutgoingRequest {
+  const timestamp = Math.floor(nowMs / 1000);
+  const signature = receiver.secret === undefined ? {} : { timestamp: String(timestamp), sign: feishuSign(timestamp, receiver.secret) };
+  const card = {
+    header: { template: TEMPLATE[severity], title: { tag: "plain_text", content: title } },
+    elements: [{ tag: "markdown", content: text }],
+  };
+  return { url: receiver.url, headers: JSON_HEADERS, body: JSON.stringify({ ...signature, msg_type: "interactive", card }) };
+}
+
 export const feishu: Platform = {
   name: "feishu",
   build(alert, receiver, options, nowMs) {
-    const text = renderMessage(alert, options, "markdown", MAX_TEXT_BYTES);
-    const timestamp = Math.floor(nowMs / 1000);
-    const signature = receiver.secret === undefined ? {} : { timestamp: String(timestamp), sign: feishuSign(timestamp, receiver.secret) };
-    const card = {
-      header: { template: TEMPLATE[alert.severity], title: { tag: "plain_text", content: titleOf(alert) } },
-      elements: [{ tag: "markdown", content: text }],
-    };
-    return { url: receiver.url, headers: JSON_HEADERS, body: JSON.stringify({ ...signature, msg_type: "interactive", card }) };
+    return envelope(titleOf(alert), renderMessage(alert, options, "markdown", MAX_TEXT_BYTES), alert.severity, receiver, nowMs);
   },
+  digest: { markup: "markdown", maxBytes: MAX_TEXT_BYTES, build: (d, receiver, nowMs) => envelope(d.title, d.text, d.severity, receiver, nowMs) },
   verdict(status, retryAfter, body) {
     const http = httpVerdict(status, retryAfter);
     if (http !== undefined) return http;

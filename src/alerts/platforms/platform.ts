@@ -2,7 +2,8 @@
 // answer (sent, retry, or give up). Adapters are pure; the dispatcher does the I/O.
 import type { Alert } from "../alert.js";
 import type { PlatformName, ReceiverConfig } from "../config.js";
-import type { MessageOptions } from "../message.js";
+import type { RenderedDigest } from "../digest.js";
+import type { Markup, MessageOptions } from "../message.js";
 
 export interface OutgoingRequest {
   readonly url: string;
@@ -19,6 +20,15 @@ export interface Platform {
   /** `nowMs` signs the request (DingTalk, Feishu, the generic webhook). */
   build(alert: Alert, receiver: ReceiverConfig, options: MessageOptions, nowMs: number): OutgoingRequest;
   verdict(status: number, retryAfter: string | null, body: string): Verdict;
+  /** Digests of many alerts in one message; absent: the platform gets every alert alone (webhook). */
+  readonly digest?: DigestBuilder;
+}
+
+export interface DigestBuilder {
+  readonly markup: Markup;
+  /** The digest text's limit in bytes of UTF-8, within the platform's body limit. */
+  readonly maxBytes: number;
+  build(digest: RenderedDigest, receiver: ReceiverConfig, nowMs: number): OutgoingRequest;
 }
 
 export const JSON_HEADERS: Readonly<Record<string, string>> = { "content-type": "application/json; charset=utf-8" };
