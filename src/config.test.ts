@@ -323,3 +323,59 @@ describe("the loaded configuration", () => {
     expect(text).not.toContain("[redacted]");
   });
 });
+
+describe("every secret", () => {
+  const PREVIOUS_KEY = "previous-hash-key-fedcba9876543210";
+  const API_TOKEN = "api-token-5b2c9e7d1a3f";
+  /** A value for every secret variable; the first test keeps this list complete. */
+  const SECRETS: Readonly<Record<string, string>> = {
+    HOTLINE_CALLER_HASH_KEY: HASH_KEY,
+    HOTLINE_CALLER_HASH_KEY_PREVIOUS: PREVIOUS_KEY,
+    CLICKHOUSE_PASSWORD: CH_PASSWORD,
+    KAFKA_SASL_PASSWORD: SASL_PASSWORD,
+    HOTLINE_API_TOKENS: `grafana:read:${API_TOKEN}`,
+  };
+  const rest = { KAFKA_BROKERS: "kafka:9092", KAFKA_SASL_MECHANISM: "PLAIN", KAFKA_SASL_USERNAME: "writer", CLICKHOUSE_URL: "http://clickhouse:8123" };
+
+  it("is covered here: each variable whose name says it holds a secret, and only those, may come from a file", () => {
+    const looksSecret = Object.keys(envSchema.shape).filter((name) => /KEY|PASSWORD|TOKEN|SECRET/.test(name));
+    expect(looksSecret.sort()).toEqual(Object.keys(SECRETS).sort());
+    for (const name of Object.keys(SECRETS)) expect(() => loadConfig({ [`${name}_FILE`]: path.join(secretsDir, "nope") })).toThrow(`${name}_FILE: cannot read`);
+  });
+
+  it("is redacted from the configuration dump, given directly or as a file", () => {
+    const direct = JSON.stringify(describeConfig(loadConfig({ ...rest, ...SECRETS })));
+    const files = Object.fromEntries(Object.entries(SECRETS).map(([name, value]) => [`${name}_FILE`, secretFile(`every-${name}`, `${value}\n`)]));
+    const fromFiles = JSON.stringify(describeConfig(loadConfig({ ...rest, ...files })));
+    for (const text of [direct, fromFiles]) {
+      for (const value of [HASH_KEY, PREVIOUS_KEY, CH_PASSWORD, SASL_PASSWORD, API_TOKEN]) expect(text).not.toContain(value);
+      expect(text.match(/\[redacted\]/g)).toHaveLength(5);
+      expect(text).toContain('"name":"grafana"');
+    }
+  });
+
+  it("never appears in a configuration error, however it is wrong", () => {
+    const bad: Record<string, string> = {
+      HOTLINE_CALLER_HASH_KEY: "short-key-9x",
+      HOTLINE_CALLER_HASH_KEY_PREVIOUS: "short-prev-7y",
+      HOTLINE_API_TOKENS: "grafana:reader:tok-9f8e7d6c5b4a3f2e1d, bad name:read:tok-1a2b3c4d5e6f7a8b9c",
+    };
+    for (const [name, value] of Object.entries(bad)) {
+      const { message } = rejection({ ...rest, HOTLINE_CALLER_HASH_KEY: HASH_KEY, [name]: value });
+      expect(message).toContain(name);
+      for (const part of value.split(/[:,\s]+/).filter((p) => p.length >= 10)) expect(message).not.toContain(part);
+    }
+    const same = rejection({ HOTLINE_CALLER_HASH_KEY: HASH_KEY, HOTLINE_CALLER_HASH_KEY_PREVIOUS: HASH_KEY });
+    expect(same.message).toContain("HOTLINE_CALLER_HASH_KEY_PREVIOUS equals HOTLINE_CALLER_HASH_KEY");
+    expect(same.message).not.toContain(HASH_KEY);
+    const alone = rejection({ HOTLINE_CALLER_HASH_KEY_PREVIOUS: PREVIOUS_KEY });
+    expect(alone.message).toContain("HOTLINE_CALLER_HASH_KEY_PREVIOUS is set without HOTLINE_CALLER_HASH_KEY");
+    expect(alone.message).not.toContain(PREVIOUS_KEY);
+  });
+
+  it("loads the previous hash key of a rotation", () => {
+    const config = loadConfig({ HOTLINE_CALLER_HASH_KEY: HASH_KEY, HOTLINE_CALLER_HASH_KEY_PREVIOUS_FILE: secretFile("previous", `${PREVIOUS_KEY}\n`) });
+    expect([config.callerHashKey, config.callerHashKeyPrevious]).toEqual([HASH_KEY, PREVIOUS_KEY]);
+    expect(loadConfig({}).callerHashKeyPrevious).toBeUndefined();
+  });
+});

@@ -73,6 +73,7 @@ export const envSchema = z.strictObject({
   HOTLINE_DATA_DIR: nonEmpty.default("./data"),
   HOTLINE_TIMEZONE: timeZone.default("Asia/Shanghai"),
   HOTLINE_CALLER_HASH_KEY: nonEmpty.min(16, "must be at least 16 characters").optional(),
+  HOTLINE_CALLER_HASH_KEY_PREVIOUS: nonEmpty.min(16, "must be at least 16 characters").optional(),
   HOTLINE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   HOTLINE_BATCH_MAX_ROWS: int(1, 1_000_000).default(10_000),
   HOTLINE_BATCH_MAX_WAIT_MS: int(1, 600_000).default(250),
@@ -138,6 +139,7 @@ export const envSchema = z.strictObject({
   CLICKHOUSE_PASSWORD: z.string().default(""),
   CLICKHOUSE_DATABASE: nonEmpty.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a plain identifier").default("hotline"),
   CLICKHOUSE_REQUEST_TIMEOUT_MS: int(100, 3_600_000).default(30_000),
+  CLICKHOUSE_CLUSTER: nonEmpty.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a plain identifier (the cluster's name in remote_servers)").optional(),
   /** Test-only fault injection: SIGKILL the worker after this many batches were written, before the commit. */
   HOTLINE_FAILPOINT_KILL_BEFORE_COMMIT: int(1, 1_000_000).optional(),
 });
@@ -146,7 +148,7 @@ export const envSchema = z.strictObject({
 const FOREIGN_VARIABLES: ReadonlySet<string> = new Set(["KAFKA_HOME", "KAFKA_HEAP_OPTS", "KAFKA_OPTS", "KAFKA_JVM_PERFORMANCE_OPTS", "KAFKA_LOG4J_OPTS", "KAFKA_JMX_OPTS", "KAFKA_DEBUG"]);
 
 /** Variables whose value is a secret: they may also be given as `<NAME>_FILE`, and are never printed. */
-const SECRET_VARIABLES = ["HOTLINE_CALLER_HASH_KEY", "KAFKA_SASL_PASSWORD", "CLICKHOUSE_PASSWORD", "HOTLINE_API_TOKENS"] as const;
+const SECRET_VARIABLES = ["HOTLINE_CALLER_HASH_KEY", "HOTLINE_CALLER_HASH_KEY_PREVIOUS", "KAFKA_SASL_PASSWORD", "CLICKHOUSE_PASSWORD", "HOTLINE_API_TOKENS"] as const;
 
 export interface KafkaConfig {
   readonly brokers: string;
@@ -167,6 +169,8 @@ export interface ClickHouseConfig {
   readonly username: string;
   readonly password: string;
   readonly requestTimeoutMs: number;
+  /** Migrations generate ON CLUSTER, Replicated and Distributed DDL for this cluster (README, "ClickHouse cluster"). */
+  readonly cluster: string | undefined;
 }
 
 export interface Config {
@@ -175,6 +179,8 @@ export interface Config {
   readonly database: string;
   /** The HMAC key for phone and ID numbers; undefined means "generate one under dataDir" (embedded default only). */
   readonly callerHashKey: string | undefined;
+  /** During a key rotation, the key being rotated out: rows then carry the caller's key under both (README, "Personal data"). */
+  readonly callerHashKeyPrevious: string | undefined;
   readonly logLevel: z.infer<typeof envSchema>["HOTLINE_LOG_LEVEL"];
   readonly batch: { readonly maxRows: number; readonly maxWaitMs: number };
   readonly ingest: { readonly maxEventBytes: number; readonly maxFutureSkewMs: number };
@@ -256,8 +262,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ov
   if (input["KAFKA_BROKERS"] !== undefined && input["HOTLINE_CALLER_HASH_KEY"] === undefined) {
     problems.push("HOTLINE_CALLER_HASH_KEY (or HOTLINE_CALLER_HASH_KEY_FILE) is required when KAFKA_BROKERS is set: every worker of a group must hash phones with the same key");
   }
+  if (input["HOTLINE_CALLER_HASH_KEY_PREVIOUS"] !== undefined) {
+    if (input["HOTLINE_CALLER_HASH_KEY"] === undefined) {
+      problems.push("HOTLINE_CALLER_HASH_KEY_PREVIOUS is set without HOTLINE_CALLER_HASH_KEY: a rotation needs the new key as HOTLINE_CALLER_HASH_KEY and the old one as _PREVIOUS");
+    } else if (input["HOTLINE_CALLER_HASH_KEY_PREVIOUS"].trim() === input["HOTLINE_CALLER_HASH_KEY"].trim()) {
+      problems.push("HOTLINE_CALLER_HASH_KEY_PREVIOUS equals HOTLINE_CALLER_HASH_KEY: give the new key as HOTLINE_CALLER_HASH_KEY and the old one as _PREVIOUS, or unset _PREVIOUS");
+    }
+  }
   if (input["KAFKA_SASL_MECHANISM"] !== undefined && (input["KAFKA_SASL_USERNAME"] === undefined || input["KAFKA_SASL_PASSWORD"] === undefined)) {
     problems.push("KAFKA_SASL_MECHANISM needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD");
+  }
+  if (input["CLICKHOUSE_CLUSTER"] !== undefined && input["CLICKHOUSE_URL"] === undefined) {
+    problems.push("CLICKHOUSE_CLUSTER needs CLICKHOUSE_URL: the embedded store is a single node");
   }
   if (problems.length > 0 || !parsed.success) {
     throw new SensorError("CONFIG_INVALID", `invalid configuration:\n  - ${problems.join("\n  - ")}`);
@@ -287,6 +303,7 @@ function toConfig(e: z.infer<typeof envSchema>, overrides: ConfigOverrides): Omi
     timezone: e.HOTLINE_TIMEZONE,
     database: e.CLICKHOUSE_DATABASE,
     callerHashKey: e.HOTLINE_CALLER_HASH_KEY,
+    callerHashKeyPrevious: e.HOTLINE_CALLER_HASH_KEY_PREVIOUS,
     logLevel: e.HOTLINE_LOG_LEVEL,
     batch: { maxRows: e.HOTLINE_BATCH_MAX_ROWS, maxWaitMs: e.HOTLINE_BATCH_MAX_WAIT_MS },
     ingest: { maxEventBytes: e.HOTLINE_MAX_EVENT_BYTES, maxFutureSkewMs: e.HOTLINE_MAX_FUTURE_SKEW_MS },
@@ -362,10 +379,13 @@ function toConfig(e: z.infer<typeof envSchema>, overrides: ConfigOverrides): Omi
     clickhouse:
       e.CLICKHOUSE_URL === undefined
         ? undefined
-        : { url: e.CLICKHOUSE_URL, username: e.CLICKHOUSE_USER, password: e.CLICKHOUSE_PASSWORD, requestTimeoutMs: e.CLICKHOUSE_REQUEST_TIMEOUT_MS },
+        : { url: e.CLICKHOUSE_URL, username: e.CLICKHOUSE_USER, password: e.CLICKHOUSE_PASSWORD, requestTimeoutMs: e.CLICKHOUSE_REQUEST_TIMEOUT_MS, cluster: e.CLICKHOUSE_CLUSTER },
     failpoints: { killBeforeCommitAfterBatches: e.HOTLINE_FAILPOINT_KILL_BEFORE_COMMIT },
   };
 }
+
+/** Properties of the configuration that hold secrets (see SECRET_VARIABLES; config.test.ts checks every one is covered). */
+const REDACTED_KEYS: ReadonlySet<string> = new Set(["callerHashKey", "callerHashKeyPrevious", "password", "sasl.password", "token"]);
 
 /** The configuration as it may be logged: secrets replaced by "[redacted]". */
 export function describeConfig(config: Config): Record<string, unknown> {
@@ -377,7 +397,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
   };
   return JSON.parse(
     JSON.stringify({ ...config, alerts }, (key, value: unknown) =>
-      ["callerHashKey", "password", "sasl.password", "token"].includes(key) && value !== undefined && value !== "" ? "[redacted]" : value,
+      REDACTED_KEYS.has(key) && value !== undefined && value !== "" ? "[redacted]" : value,
     ),
   ) as Record<string, unknown>;
 }

@@ -15,7 +15,8 @@ export async function openStore(config: Config): Promise<Store> {
   // Each adapter is loaded only when used: a deployment against a server never loads chdb's engine.
   if (config.clickhouse !== undefined) {
     const { openClickHouseStore } = await import("./store/clickhouse.js");
-    return openClickHouseStore({ ...config.clickhouse, database: config.database });
+    const { cluster: _cluster, ...server } = config.clickhouse;
+    return openClickHouseStore({ ...server, database: config.database });
   }
   await mkdir(config.dataDir, { recursive: true });
   const { openChdbStore } = await import("./store/chdb.js");
@@ -23,7 +24,13 @@ export async function openStore(config: Config): Promise<Store> {
 }
 
 export function migrationOptions(config: Config): MigrationOptions {
-  return { dir: repoMigrationsDir(), vars: { timezone: config.timezone }, now: () => Date.now() };
+  const cluster = config.clickhouse?.cluster;
+  return {
+    dir: repoMigrationsDir(),
+    vars: { timezone: config.timezone },
+    now: () => Date.now(),
+    ...(cluster === undefined ? {} : { cluster: { name: cluster, database: config.database } }),
+  };
 }
 
 export async function applyMigrations(store: Store, config: Config, logger: Logger): Promise<void> {
@@ -40,6 +47,11 @@ export async function migrationsApplied(store: Store, config: Config): Promise<b
  * the embedded default generates one on first run and keeps it beside the data, so replays agree.
  */
 export async function openHasher(config: Config, logger: Logger): Promise<PersonalDataHasher> {
+  if (config.callerHashKey !== undefined && config.callerHashKeyPrevious !== undefined) {
+    // never the keys themselves: operators tell which rotation is running from the rows' caller_key_previous
+    logger.info("caller hash key rotation: phones are hashed with HOTLINE_CALLER_HASH_KEY and HOTLINE_CALLER_HASH_KEY_PREVIOUS (events.caller_key_previous)");
+    return createHasher(Buffer.from(config.callerHashKey, "utf8"), Buffer.from(config.callerHashKeyPrevious, "utf8"));
+  }
   if (config.callerHashKey !== undefined) return createHasher(Buffer.from(config.callerHashKey, "utf8"));
   const file = path.join(config.dataDir, "caller-hash.key");
   try {

@@ -169,7 +169,18 @@ describe("GET /openapi.json", () => {
     expect(status).toBe(200);
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ["/healthz", "/readyz", "/metrics", "/openapi.json", "/v1/events", ...RESULT_ENDPOINTS.map((e) => e.url)].sort(),
+      [
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/openapi.json",
+        "/v1/events",
+        ...RESULT_ENDPOINTS.map((e) => e.url),
+        "/v1/silences",
+        "/v1/silences/{id}",
+        "/v1/alerts",
+        "/v1/alerts/{alert_id}/ack",
+      ].sort(),
     );
     expect(doc.paths["/v1/events"].post.requestBody.content["application/json"].schema.$ref).toBe("#/components/schemas/IngestBody");
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(["HotlineEvent", "IngestResponse", "Error", "Spike", "SpikePage", "Score"]));

@@ -1110,3 +1110,52 @@ COMMENT 'Progress of detection following the store (Kafka mode) | 检测进度';
 
 CREATE TABLE IF NOT EXISTS detection_progress ON CLUSTER hotline_cluster AS detection_progress_local
 ENGINE = Distributed(hotline_cluster, hotline, detection_progress_local, cityHash64(stage));
+
+-- 025_alert_silences.sql
+CREATE TABLE IF NOT EXISTS alert_silences_local ON CLUSTER hotline_cluster
+(
+    silence_id    String                 COMMENT 'Random id given at creation | 静默ID',
+    kind          String                 COMMENT 'Alert kind or its prefix before a dot (repeat = every repeat.*); empty: any | 告警类型(前缀)',
+    max_severity  LowCardinality(String) COMMENT 'Matches alerts of this severity or lower (info … critical); empty: any | 最高严重程度',
+    district_code String                 COMMENT 'District code; empty: any | 区编码',
+    category_code String                 COMMENT 'Category code: the code itself, a code on the alert''s path or a prefix of its code; empty: any | 分类编码(前缀)',
+    department_code String               COMMENT 'Department code; empty: any | 承办单位',
+    reason        String                 COMMENT 'Why (scrubbed of phone and ID numbers) | 原因',
+    created_by    String                 COMMENT 'Name of the API token that created it (never the token) | 创建人',
+    created_at    DateTime64(3, 'UTC')   COMMENT 'Worker clock at creation | 创建时间',
+    until         DateTime64(3, 'UTC')   COMMENT 'Expiry: it matches while the worker clock is before this | 到期时间',
+    version       UInt64                 COMMENT 'Worker clock in ms at this write (creation, or expiry by DELETE) | 版本'
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/alert_silences_local', '{replica}', version)
+ORDER BY silence_id
+COMMENT 'Silences of chat alerts with an expiry, created through the API | 告警静默';
+
+CREATE TABLE IF NOT EXISTS alert_silences ON CLUSTER hotline_cluster AS alert_silences_local
+ENGINE = Distributed(hotline_cluster, hotline, alert_silences_local, cityHash64(silence_id));
+
+CREATE TABLE IF NOT EXISTS alert_acks_local ON CLUSTER hotline_cluster
+(
+    alert_id     String                 COMMENT 'alerts.alert_id | 告警ID',
+    result_table LowCardinality(String) COMMENT 'The alert''s result table | 结果表',
+    result_id    String                 COMMENT 'The alert''s result id: the acknowledgement covers the result | 结果ID',
+    acked_by     String                 COMMENT 'Name of the API token that acknowledged it (never the token) | 确认人',
+    note         String                 COMMENT 'Optional note, scrubbed of phone and ID numbers | 备注',
+    acked_at     DateTime64(3, 'UTC')   COMMENT 'Worker clock when acknowledged | 确认时间'
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/alert_acks_local', '{replica}')
+ORDER BY (alert_id, acked_at)
+COMMENT 'Acknowledgements of chat alerts | 告警确认';
+
+CREATE TABLE IF NOT EXISTS alert_acks ON CLUSTER hotline_cluster AS alert_acks_local
+ENGINE = Distributed(hotline_cluster, hotline, alert_acks_local, cityHash64(alert_id, acked_at));
+
+-- 027_caller_key_previous.sql
+ALTER TABLE events_local ON CLUSTER hotline_cluster
+    ADD COLUMN IF NOT EXISTS caller_key_previous String DEFAULT ''
+        COMMENT 'During a key rotation: keyed hash of the caller phone under the previous key, empty otherwise | 轮换期间: 旧密钥下的诉求人标识(哈希)'
+        AFTER caller_key;
+
+ALTER TABLE events ON CLUSTER hotline_cluster
+    ADD COLUMN IF NOT EXISTS caller_key_previous String DEFAULT ''
+        COMMENT 'During a key rotation: keyed hash of the caller phone under the previous key, empty otherwise | 轮换期间: 旧密钥下的诉求人标识(哈希)'
+        AFTER caller_key;
