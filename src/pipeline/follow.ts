@@ -13,6 +13,12 @@ import type { Deriver, TableRows } from "./derive.js";
 import { rebuildDerivers, replayStored, type StoreCursor } from "./rebuild.js";
 import type { WriteTimer } from "./writer.js";
 
+/**
+ * Detectors are fed one slice of event time per call, and the watermark moves by whole slices: the
+ * calls, and what each detector judges at the end of one, never depend on when the follower ran.
+ */
+const SLICE_MS = 5 * 60_000;
+
 export interface FollowOptions {
   readonly store: Store;
   /** A fresh set of detectors: made and rebuilt from the store each time this worker takes the lease. */
@@ -63,7 +69,7 @@ export class DetectionFollower {
       return { watermarkMs: this.watermarkMs, events: 0, resultRows: 0 };
     }
     const watermarkMs = Number(recorded.ms);
-    const { events, resultRows, cursor } = await rebuildDerivers(this.options.store, this.derivers, this.options.time, this.options.onResults, { beforeMs: watermarkMs });
+    const { events, resultRows, cursor } = await rebuildDerivers(this.options.store, this.derivers, this.options.time, this.options.onResults, { beforeMs: watermarkMs, sliceMs: SLICE_MS });
     this.cursor = cursor ?? { at: msToStoreTime(0), id: "" };
     this.watermarkMs = watermarkMs;
     return { watermarkMs, events, resultRows };
@@ -74,7 +80,7 @@ export class DetectionFollower {
     if (this.cursor === undefined) throw new Error("DetectionFollower.step before start");
     const watermarkMs = await this.watermark();
     if (watermarkMs === undefined || watermarkMs <= this.watermarkMs) return { watermarkMs: this.watermarkMs, events: 0, resultRows: 0 };
-    const { events, resultRows, cursor } = await replayStored(this.options.store, this.derivers, this.cursor, watermarkMs, this.options.time, -Infinity, this.options.onResults);
+    const { events, resultRows, cursor } = await replayStored(this.options.store, this.derivers, this.cursor, watermarkMs, this.options.time, -Infinity, this.options.onResults, SLICE_MS);
     if (cursor) this.cursor = cursor;
     this.watermarkMs = watermarkMs;
     // Recorded once the results are durable: a successor rebuilds up to here and goes on.
@@ -89,6 +95,11 @@ export class DetectionFollower {
    * no longer holds the watermark back). Undefined while a stream with messages has none stored.
    */
   private async watermark(): Promise<number | undefined> {
+    const bound = await this.streamsBound();
+    return bound === undefined ? undefined : Math.floor(bound / SLICE_MS) * SLICE_MS;
+  }
+
+  private async streamsBound(): Promise<number | undefined> {
     const { store, streamPrefix, latenessMs, idleAfterMs } = this.options;
     // A stream that is behind holds the watermark at its newest − lateness, so older events need no scan.
     const sinceMs = Number.isFinite(this.watermarkMs) ? this.watermarkMs - idleAfterMs : 0;

@@ -26,6 +26,8 @@ export interface StoreCursor {
 export interface ReplayBounds {
   /** Replay only events with occurred_at before this (epoch ms); default: everything stored. */
   readonly beforeMs?: number;
+  /** Derive slice by slice of event time (see replayStored). */
+  readonly sliceMs?: number;
 }
 
 /** `onResults` sees the rows written again once they are durable (a crash may have cut their alerts short too). */
@@ -43,13 +45,16 @@ export async function rebuildDerivers(
   const healFromMs = endMs - HEAL_MS;
   const windowMs = Math.max(...derivers.map((d) => d.replayWindowMs));
   const start = { at: msToStoreTime(healFromMs - windowMs), id: "" };
-  const { events, resultRows, cursor } = await replayStored(store, derivers, start, bounds.beforeMs, time, healFromMs, onResults);
+  const { events, resultRows, cursor } = await replayStored(store, derivers, start, bounds.beforeMs, time, healFromMs, onResults, bounds.sliceMs);
   return { events, resultRows, cursor: cursor ?? start };
 }
 
 /**
  * Feeds stored events after `from` (and before `beforeMs`, if given) to the derivers in canonical
  * order, a page at a time, and writes the rows they derive whose version is at least `writeFromMs`.
+ * With `sliceMs`, each derive call holds exactly the events of one slice of event time (pages are
+ * cut at slice ends), so the calls — and what derivers judge at the end of each — are the same
+ * however the replay is split up; `beforeMs` must then fall on a slice end.
  */
 export async function replayStored(
   store: Store,
@@ -59,11 +64,35 @@ export async function replayStored(
   time: WriteTimer,
   writeFromMs: number,
   onResults?: (tables: readonly TableRows[]) => void,
+  sliceMs?: number,
 ): Promise<RebuildReport & { readonly cursor: StoreCursor | undefined }> {
   let cursor: StoreCursor | undefined;
   let after = from;
   let events = 0;
   let resultRows = 0;
+  const derive = async (batch: readonly EventRow[]): Promise<void> => {
+    if (batch.length === 0) return;
+    const written = deriveAll(derivers, batch)
+      .map(({ table, rows }) => ({ table, rows: rows.filter((row) => !("version" in row) || Number(row.version) >= writeFromMs) }))
+      .filter(({ rows }) => rows.length > 0);
+    resultRows += await writeDerived(store, written, time);
+    if (written.length > 0) onResults?.(written);
+    const last = batch[batch.length - 1]!;
+    cursor = { at: last.occurred_at, id: last.event_id };
+  };
+  const sliceOf = (row: EventRow): number => Math.floor(storeTimeToMs(row.occurred_at) / (sliceMs ?? 1));
+  /** Derives whole slices, one call each; returns the rows of the last slice when it may go on past them. */
+  const deriveSlices = async (rows: readonly EventRow[], lastIsComplete: boolean): Promise<EventRow[]> => {
+    let begin = 0;
+    for (let i = 1; i <= rows.length; i++) {
+      if (i < rows.length && sliceOf(rows[i]!) === sliceOf(rows[begin]!)) continue;
+      if (i === rows.length && !lastIsComplete) return rows.slice(begin);
+      await derive(rows.slice(begin, i));
+      begin = i;
+    }
+    return [];
+  };
+  let carried: EventRow[] = [];
   const bound = beforeMs === undefined ? "" : "AND occurred_at < fromUnixTimestamp64Milli({before:Int64}, 'UTC')";
   for (;;) {
     // `data` (the whole payload, the largest column) is left out: no deriver reads it
@@ -75,14 +104,12 @@ export async function replayStored(
     );
     if (page.length === 0) break;
     events += page.length;
-    const written = deriveAll(derivers, page)
-      .map(({ table, rows }) => ({ table, rows: rows.filter((row) => !("version" in row) || Number(row.version) >= writeFromMs) }))
-      .filter(({ rows }) => rows.length > 0);
-    resultRows += await writeDerived(store, written, time);
-    if (written.length > 0) onResults?.(written);
     const last = page[page.length - 1]!;
-    after = cursor = { at: last.occurred_at, id: last.event_id };
+    after = { at: last.occurred_at, id: last.event_id };
+    if (sliceMs === undefined) await derive(page);
+    else carried = await deriveSlices(carried.length === 0 ? page : [...carried, ...page], false);
     if (page.length < PAGE_ROWS) break;
   }
+  await deriveSlices(carried, true);
   return { events, resultRows, cursor };
 }
