@@ -8,7 +8,7 @@ import type { Source } from "../sources/message.js";
 import type { Store } from "../store/port.js";
 import type { Logger } from "../telemetry/log.js";
 import type { Metrics } from "../telemetry/metrics.js";
-import { prepareBatch } from "./batch.js";
+import { prepareBatch, type PreparedEvent } from "./batch.js";
 import { deriveAll, type Deriver, type TableRows } from "./derive.js";
 import { LatenessGate } from "./lateness.js";
 import { rebuildDerivers, type RebuildReport } from "./rebuild.js";
@@ -168,11 +168,13 @@ export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pi
           rebuiltFor = assignments;
         }
         const batch = prepareBatch(messages, deps.hasher, options.limits, clock.nowMs());
-        const result = await writeWithRetry(() => writeBatch(store, batch, deps.deadLetterSink, timeWrite, gate));
+        // The detectors run while the events insert is in flight (it runs off the event loop).
+        const detect = deriveOnce(derivers);
+        const result = await writeWithRetry(() => writeBatch(store, batch, deps.deadLetterSink, timeWrite, gate, detect.run));
         if (result === undefined) break; // stopping while the store was down: nothing acked, all will be re-delivered
-        // Derived once per batch (derivers are stateful), then written until durable. A crash before
-        // this write is healed at the next start, when the derivers replay the stored events.
-        const derived: TableRows[] = deriveAll(derivers, result.stored.map((e) => e.row));
+        // Derived rows are written until durable, before the ack. A crash before this write is
+        // healed at the next start, when the derivers replay the stored events.
+        const derived = detect.rows(result.stored);
         if (derived.length > 0) {
           if ((await writeWithRetry(() => writeDerived(store, derived, timeWrite))) === undefined) break;
           deps.onResults?.(derived);
@@ -186,6 +188,32 @@ export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pi
         deps.onBatch?.(progress);
       }
       return progress;
+    },
+  };
+}
+
+/**
+ * Feeds one batch to the detectors exactly once (they are stateful): on the first write attempt's
+ * new events, while that attempt's insert is in flight, whatever a retry after an outage finds
+ * stored already; or, when nothing was inserted, on the result's. A detector's error is kept and
+ * thrown by `rows`, after the write, never taken for a store error.
+ */
+function deriveOnce(derivers: readonly Deriver[]): { run(stored: readonly PreparedEvent[]): void; rows(stored: readonly PreparedEvent[]): TableRows[] } {
+  let outcome: { readonly rows: TableRows[] } | { readonly error: unknown } | undefined;
+  const run = (stored: readonly PreparedEvent[]): void => {
+    if (outcome !== undefined) return;
+    try {
+      outcome = { rows: deriveAll(derivers, stored.map((e) => e.row)) };
+    } catch (error) {
+      outcome = { error };
+    }
+  };
+  return {
+    run,
+    rows(stored) {
+      run(stored);
+      if (outcome === undefined || "error" in outcome) throw outcome?.error;
+      return outcome.rows;
     },
   };
 }

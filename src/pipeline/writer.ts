@@ -27,10 +27,18 @@ export interface WriteTimer {
 }
 
 /**
+ * Runs while the events insert is in flight (it runs off the event loop), with the events being
+ * stored: the pipeline feeds them to the detectors meanwhile. Called once per attempt.
+ */
+export interface WhileInserting {
+  (stored: readonly PreparedEvent[]): void;
+}
+
+/**
  * Writes one batch; with a lateness gate, new events too late for their stream become dead letters
  * (the gate moves on only once the batch is stored, so a retried write judges the same way).
  */
-export async function writeBatch(store: Store, batch: PreparedBatch, sink: DeadLetterSink | undefined, time: WriteTimer, gate?: LatenessGate): Promise<WriteResult> {
+export async function writeBatch(store: Store, batch: PreparedBatch, sink: DeadLetterSink | undefined, time: WriteTimer, gate?: LatenessGate, whileInserting?: WhileInserting): Promise<WriteResult> {
   const [knownEvents, knownLetters] = await Promise.all([storedEventIds(store, batch.events), storedDeadLetterSources(store, batch.deadLetters)]);
   const fresh = batch.events.filter((e) => !knownEvents.has(e.row.event_id));
   const judgement = gate?.judge(fresh);
@@ -44,7 +52,14 @@ export async function writeBatch(store: Store, batch: PreparedBatch, sink: DeadL
 
   if (deadLettered.length > 0 && sink !== undefined) await sink.publish(deadLettered);
   if (stored.length > 0) {
-    await timed(time, "events", () => store.insert("events", stored.map((e) => e.row)));
+    const inserting = timed(time, "events", () => store.insert("events", stored.map((e) => e.row)));
+    inserting.catch(() => undefined); // awaited below, after the detectors: a quick failure must not count as unhandled
+    if (whileInserting !== undefined) {
+      // one turn of the event loop first, so the insert has reached the engine before the thread is taken
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      whileInserting(stored);
+    }
+    await inserting;
   }
   if (deadLettered.length > 0) await timed(time, "dead_letters", () => store.insert("dead_letters", deadLettered));
   judgement?.commit();
