@@ -42,7 +42,16 @@ export interface Phrase {
 
 const WIDTH = 1 << 19;
 const DEPTH = 2;
-const CJK = /^[\u3400-\u9fff]+$/;
+
+/** For each position, how many characters from it on are CJK ideographs (U+3400–U+9FFF). */
+function cjkRuns(text: string): Uint16Array {
+  const run = new Uint16Array(text.length + 1);
+  for (let i = text.length - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    run[i] = c >= 0x3400 && c <= 0x9fff ? Math.min(run[i + 1]! + 1, 0xffff) : 0;
+  }
+  return run;
+}
 
 /** Count-min sketch of decayed daily counts: estimates never fall below the true value. */
 class DecayedSketch {
@@ -72,7 +81,9 @@ export class PhraseDetector {
   private weight = 0;
   private days = 0;
   private currentDay: number | undefined;
-  private today = new Map<string, { count: number; tickets: string[]; examples: string[] }>();
+  /** The open day's n-grams; `seenIn` is the last observation that counted one (a gram counts once per ticket). */
+  private today = new Map<string, { count: number; tickets: string[]; examples: string[]; seenIn: number }>();
+  private observations = 0;
   private readonly episodes = new EpisodeTracker<Phrase>();
 
   /** Read-only counts of the state held, for bench:memory (the decayed history is a fixed-size sketch). */
@@ -87,17 +98,23 @@ export class PhraseDetector {
     if (this.currentDay === undefined) this.currentDay = t.day;
     if (t.day !== this.currentDay) return; // late or early: only the open day counts
     const text = normaliseText(t.text);
-    const seen = new Set<string>();
-    for (let n = this.config.minLength; n <= this.config.maxLength; n++) {
+    const run = cjkRuns(text);
+    const observation = ++this.observations;
+    for (let n = Math.max(this.config.minLength, 1); n <= this.config.maxLength; n++) {
       for (let i = 0; i + n <= text.length; i++) {
+        if (run[i]! < n) continue; // not all CJK ideographs
         const gram = text.slice(i, i + n);
-        if (!CJK.test(gram) || seen.has(gram)) continue;
-        seen.add(gram);
-        const entry = this.today.get(gram) ?? { count: 0, tickets: [], examples: [] };
+        let entry = this.today.get(gram);
+        if (entry === undefined) {
+          entry = { count: 0, tickets: [], examples: [], seenIn: 0 };
+          this.today.set(gram, entry);
+        } else if (entry.seenIn === observation) {
+          continue;
+        }
+        entry.seenIn = observation;
         entry.count += 1;
         if (entry.tickets.length < 10) entry.tickets.push(t.ticketId);
         if (entry.examples.length < 3) entry.examples.push(text.slice(Math.max(0, i - 12), i + n + 12));
-        this.today.set(gram, entry);
       }
     }
   }
