@@ -70,6 +70,8 @@ interface Group {
   readonly id: string;
   readonly kind: RepeatKind;
   readonly tickets: Ticket[];
+  /** The same tickets, to test membership without a scan. */
+  readonly members: Set<Ticket>;
   readonly firstSeenMs: number;
   lastUpdatedMs: number;
   chargedDepartment: string;
@@ -84,7 +86,8 @@ export class RepeatDetector {
   private readonly groups = new Map<string, Group>();
   /** Which group of a kind a ticket already belongs to. */
   private readonly memberOf = new Map<string, Group>();
-  private pending = new Map<string, Repeat>();
+  /** Changed since the last advance: a group (made a row at advance, as it is then) or a closing row. */
+  private pending = new Map<string, Group | Repeat>();
 
   /** Read-only counts of the state held, for bench:memory. */
   get tracked(): { tickets: number; groups: number } {
@@ -148,7 +151,14 @@ export class RepeatDetector {
   private collective(t: Ticket, window: readonly Ticket[]): void {
     const callers = new Set(window.map((w) => w.callerKey || w.id));
     if (callers.size < this.config.collectiveCallers) return;
-    const existing = window.map((w) => this.memberOf.get(`collective|${w.id}`)).find((g) => g !== undefined && g.status !== "closed");
+    let existing: Group | undefined;
+    for (const w of window) {
+      const g = this.memberOf.get(`collective|${w.id}`);
+      if (g !== undefined && g.status !== "closed") {
+        existing = g;
+        break;
+      }
+    }
     this.join("collective", existing?.id ?? `collective:${window[0]!.id}`, [...window], t.createdMs, "");
   }
 
@@ -169,19 +179,21 @@ export class RepeatDetector {
   private join(kind: RepeatKind, id: string, members: readonly Ticket[], atMs: number, chargedDepartment: string): void {
     let group = this.groups.get(id);
     if (group === undefined) {
-      group = { id, kind, tickets: [], firstSeenMs: atMs, lastUpdatedMs: atMs, chargedDepartment, status: "open" };
+      group = { id, kind, tickets: [], members: new Set(), firstSeenMs: atMs, lastUpdatedMs: atMs, chargedDepartment, status: "open" };
       this.groups.set(id, group);
     } else {
       group.status = "updated";
     }
     for (const m of members) {
-      if (group.tickets.includes(m)) continue;
+      if (group.members.has(m)) continue;
       group.tickets.push(m);
+      group.members.add(m);
       this.memberOf.set(`${kind}|${m.id}`, group);
     }
     group.lastUpdatedMs = atMs;
     if (chargedDepartment !== "") group.chargedDepartment = chargedDepartment;
-    this.pending.set(id, toRepeat(group));
+    // a group changes only here until the next advance, so its row is made there, once
+    this.pending.set(id, group);
   }
 
   /** Closes repeats quiet for their window and forgets tickets older than every window. */
@@ -194,7 +206,7 @@ export class RepeatDetector {
       }
     }
     this.evict(watermarkMs - this.config.windowMs);
-    const out = [...this.pending.values()];
+    const out = [...this.pending.values()].map((p) => ("members" in p ? toRepeat(p) : p));
     this.pending = new Map();
     return out;
   }
