@@ -8,11 +8,11 @@ export interface Fingerprint {
 
 const NGRAM = 3;
 
-/** FNV-1a 64-bit of a string, as two unsigned 32-bit halves. */
-function fnv64(text: string): Fingerprint {
+/** FNV-1a 64-bit of `text.slice(start, end)`, its halves left in `out` (no allocation per n-gram). */
+function fnv64(text: string, start: number, end: number, out: { hi: number; lo: number }): void {
   let hi = 0xcbf29ce4;
   let lo = 0x84222325;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = start; i < end; i++) {
     lo ^= text.charCodeAt(i);
     // multiply (hi, lo) by the FNV prime 0x100000001b3 modulo 2^64
     const loMul = Math.imul(lo, 0x1b3) >>> 0;
@@ -20,7 +20,8 @@ function fnv64(text: string): Fingerprint {
     hi = (Math.imul(hi, 0x1b3) + Math.imul(lo, 0x100) + carry) >>> 0;
     lo = loMul;
   }
-  return { hi: hi >>> 0, lo: lo >>> 0 };
+  out.hi = hi >>> 0;
+  out.lo = lo >>> 0;
 }
 
 /** Drops what does not carry meaning (spaces, punctuation, placeholders of scrubbed numbers). */
@@ -31,19 +32,21 @@ export function normaliseText(text: string): string {
 export function simhash(text: string): Fingerprint | null {
   const clean = normaliseText(text);
   if (clean.length < NGRAM + 5) return null; // too short to say two texts are alike
-  const weights: number[] = new Array<number>(64).fill(0);
-  for (let i = 0; i + NGRAM <= clean.length; i++) {
-    const { hi, lo } = fnv64(clean.slice(i, i + NGRAM));
-    for (let bit = 0; bit < 32; bit++) {
-      weights[bit] = weights[bit]! + ((lo >>> bit) & 1 ? 1 : -1);
-      weights[bit + 32] = weights[bit + 32]! + ((hi >>> bit) & 1 ? 1 : -1);
-    }
+  // a bit's weight (+1 for each n-gram with it set, -1 for each without) is 2 × ones - grams:
+  // count the ones, visiting set bits only
+  const ones = new Int32Array(64);
+  const gram = { hi: 0, lo: 0 };
+  let grams = 0;
+  for (let i = 0; i + NGRAM <= clean.length; i++, grams++) {
+    fnv64(clean, i, i + NGRAM, gram);
+    for (let bits = gram.lo; bits !== 0; bits &= bits - 1) ones[31 - Math.clz32(bits & -bits)]! += 1;
+    for (let bits = gram.hi; bits !== 0; bits &= bits - 1) ones[63 - Math.clz32(bits & -bits)]! += 1;
   }
   let hi = 0;
   let lo = 0;
   for (let bit = 0; bit < 32; bit++) {
-    if (weights[bit]! > 0) lo |= 1 << bit;
-    if (weights[bit + 32]! > 0) hi |= 1 << bit;
+    if (2 * ones[bit]! > grams) lo |= 1 << bit;
+    if (2 * ones[bit + 32]! > grams) hi |= 1 << bit;
   }
   return { hi: hi >>> 0, lo: lo >>> 0 };
 }
