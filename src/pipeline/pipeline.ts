@@ -3,6 +3,7 @@
 // so consumption pauses and memory stays at one batch.
 import type { IngestLimits } from "../contract/ingest.js";
 import type { PersonalDataHasher } from "../contract/personal-data.js";
+import { storeTimeToMs } from "../contract/store-time.js";
 import { decide, SensorError } from "../errors.js";
 import type { Source } from "../sources/message.js";
 import type { Store } from "../store/port.js";
@@ -120,11 +121,15 @@ export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pi
     metrics.eventsConsumed.inc({ source: source.name }, inputs);
     if (result.alreadyStoredEvents + duplicatesInBatch > 0) metrics.duplicatesSkipped.inc({ kind: "event" }, result.alreadyStoredEvents + duplicatesInBatch);
     if (result.alreadyStoredDeadLetters > 0) metrics.duplicatesSkipped.inc({ kind: "dead_letter" }, result.alreadyStoredDeadLetters);
-    let newest = 0;
-    for (const { event } of result.stored) {
-      metrics.eventsStored.inc({ type: event.type });
-      newest = Math.max(newest, Date.parse(event.occurred_at));
+    // counted per type and compared as store time text (its order is time order) in the loop; the metrics once per batch
+    const storedByType = new Map<string, number>();
+    let newestText = "";
+    for (const { event, row } of result.stored) {
+      storedByType.set(event.type, (storedByType.get(event.type) ?? 0) + 1);
+      if (row.occurred_at > newestText) newestText = row.occurred_at;
     }
+    for (const [type, count] of storedByType) metrics.eventsStored.inc({ type }, count);
+    const newest = newestText === "" ? 0 : storeTimeToMs(newestText);
     if (newest > 0) metrics.lastEventTime.set(newest / 1000);
     for (const letter of result.deadLettered) {
       metrics.deadLetters.inc({ reason: letter.reason_code });
