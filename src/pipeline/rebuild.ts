@@ -111,5 +111,16 @@ export async function replayStored(
     if (page.length < PAGE_ROWS) break;
   }
   await deriveSlices(carried, true);
+  if (beforeMs !== undefined) {
+    // A store that answers a page short (going away mid-query, say) must not let a bounded replay
+    // claim events it never fed: the follower would move its watermark past them for good.
+    const [due] = await store.query<{ n: string | number }>(
+      `SELECT count() AS n FROM events WHERE (occurred_at, event_id) > (toDateTime64({at:String}, 3, 'UTC'), {id:String}) ${bound}`,
+      { ...from, before: beforeMs },
+    );
+    if (Number(due?.n ?? 0) !== events) {
+      throw new Error(`replay read ${events} stored events before ${msToStoreTime(beforeMs)} where the store holds ${String(due?.n)}; the detectors must be rebuilt`);
+    }
+  }
   return { events, resultRows, cursor };
 }
