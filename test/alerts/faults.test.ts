@@ -61,7 +61,11 @@ describe("DingTalk's limit of 20 messages a minute", () => {
     const h = startAlerter(store, clock, [ding], "routes:\n  - name: r\n    receivers: [dingtalk]");
     h.alerter.offer(flags(25));
     await waitFor("20 delivered", () => ding.received.length === 20);
-    await waitFor("the lane waits on the rate limit", () => clock.sleeping >= 1);
+    // Once the 20 answers are recorded, no request timeout is pending: the one sleep left is the
+    // rate-limit wait. (Counting sleeps earlier can catch a request's timeout, which the advance
+    // below would fire.)
+    await waitFor("20 recorded as sent", async () => (await sent()) === 20);
+    await waitFor("the lane waits on the rate limit", () => clock.sleeping === 1);
     expect(ding.received).toHaveLength(20);
     clock.advance(30_000);
     expect(ding.received).toHaveLength(20);
