@@ -115,6 +115,10 @@ export class DetectionFollower {
     );
     const stored = new Map(rows.map((r) => [r.stream, { newestMs: Number(r.newest), lastOffset: Number(r.last_offset) }]));
     const expected = await this.options.expectedStreams();
+    // Upstream answered without a stream the store holds (metadata not yet known, a leader moving):
+    // the streams it left out could be far behind, so the watermark waits for a full answer.
+    const known = new Set(expected.map((e) => e.stream));
+    if ([...stored.keys()].some((stream) => !known.has(stream))) return undefined;
     const latest = Math.max(0, ...[...stored.values()].map((s) => s.newestMs));
     if (latest === 0) return undefined;
     let bound = Infinity;
