@@ -1,4 +1,4 @@
-// Unit tests of the pipeline loop with an in-memory store and source: ack after write and in order, retry with capped backoff, stop, progress and metrics.
+// Unit tests of the pipeline loop with an in-memory store and source: ack after write and in order, one batch read ahead, retry with capped backoff, stop, progress and metrics.
 import pino from "pino";
 import { register as globalRegistry, Registry } from "prom-client";
 import { describe, expect, it, vi } from "vitest";
@@ -155,22 +155,22 @@ async function metricValue(registry: Registry, name: string, labels: Readonly<Re
 }
 
 describe("createPipeline", () => {
-  it("writes each batch, then acks it, in order, until the source ends", async () => {
+  it("writes each batch, then acks it, in order, reading one batch ahead, until the source ends", async () => {
     const batches = [[at(1, valid(0)), at(2, Buffer.from("not json"))], [at(3, valid(1))], [at(4, valid(2)), at(5, valid(3))]];
     const h = harness(batches);
     const progress = await h.pipeline.run();
     expect(h.log).toEqual([
       "next",
+      "next", // the second batch is read while the first is written
       "insert events 1",
       "insert dead_letters 1",
       "ack 1,2",
       "next",
       "insert events 1",
       "ack 3",
-      "next",
+      "next", // the end of the source, read while the third batch is written
       "insert events 2",
       "ack 4,5",
-      "next",
     ]);
     expect(h.source.acked).toEqual(batches);
     expect(progress.batches).toBe(3);
@@ -179,7 +179,7 @@ describe("createPipeline", () => {
   it("neither writes nor acks an empty batch, and keeps reading", async () => {
     const h = harness([[], [at(1, valid(0))], []]);
     await h.pipeline.run();
-    expect(h.log).toEqual(["next", "next", "insert events 1", "ack 1", "next", "next"]);
+    expect(h.log).toEqual(["next", "next", "next", "insert events 1", "ack 1", "next"]);
   });
 
   it("retries the same batch while the store is unavailable, with backoff capped at storeRetryMaxMs, then acks once", async () => {
@@ -194,7 +194,7 @@ describe("createPipeline", () => {
 
     expect(h.clock.sleeps).toEqual([100, 200, 400, 500, 500, 500]);
     const firstBatch = h.log.slice(0, h.log.indexOf("ack 1,2") + 1);
-    expect(firstBatch.filter((entry) => entry === "next")).toHaveLength(1);
+    expect(firstBatch.filter((entry) => entry === "next")).toHaveLength(2); // the batch and one read ahead, however long the outage
     expect(firstBatch.filter((entry) => entry === "idle")).toHaveLength(6);
     expect(firstBatch.at(-2)).toBe("insert events 2");
     expect(h.log.filter((entry) => entry.startsWith("ack"))).toEqual(["ack 1,2", "ack 3"]);
@@ -220,7 +220,7 @@ describe("createPipeline", () => {
     await h.pipeline.run();
     expect(h.clock.sleeps).toEqual([100]);
     expect(published.map((letters) => letters.map((l) => l.source))).toEqual([["file:fake.ndjson:1"]]);
-    expect(h.log).toEqual(["next", "idle", "insert dead_letters 1", "ack 1", "next"]);
+    expect(h.log).toEqual(["next", "next", "idle", "insert dead_letters 1", "ack 1"]);
   });
 
   it.each([
@@ -233,7 +233,7 @@ describe("createPipeline", () => {
     await expect(h.pipeline.run()).rejects.toBe(thrown);
     expect(h.source.acked).toEqual([]);
     expect(h.log).not.toContain("idle");
-    expect(h.log.filter((entry) => entry === "next")).toHaveLength(1);
+    expect(h.log.filter((entry) => entry === "next")).toHaveLength(2);
     expect(h.clock.sleeps).toEqual([]);
     expect(await metricValue(h.registry, "hotline_sensor_store_retries_total")).toBe(0);
   });
@@ -251,7 +251,7 @@ describe("createPipeline", () => {
     expect(h.log.filter((entry) => entry === "idle")).toHaveLength(3);
     expect(h.source.acked).toEqual([]);
     expect(h.store.tables.get("events")).toEqual([]);
-    expect(h.log.filter((entry) => entry === "next")).toHaveLength(1);
+    expect(h.log.filter((entry) => entry === "next")).toHaveLength(2); // the batch and one ahead, dropped unacknowledged
     expect(progress).toMatchObject({ batches: 0, inputs: 0, stored: 0 });
   });
 

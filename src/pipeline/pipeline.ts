@@ -1,19 +1,20 @@
 // The worker's one loop: read a batch from the source, turn it into rows, write them, and only then
-// acknowledge it. While the store is unavailable the loop waits with backoff and reads nothing more,
-// so consumption pauses and memory stays at one batch.
+// acknowledge it. The next batch is read and turned into rows while one is written (the insert runs
+// off the event loop); while the store is unavailable the loop waits with backoff and reads nothing
+// beyond that one batch ahead, so consumption pauses and memory stays at two batches.
 import type { IngestLimits } from "../contract/ingest.js";
 import type { PersonalDataHasher } from "../contract/personal-data.js";
 import { storeTimeToMs } from "../contract/store-time.js";
 import { decide, SensorError } from "../errors.js";
-import type { Source } from "../sources/message.js";
+import type { Source, SourceMessage } from "../sources/message.js";
 import type { Store } from "../store/port.js";
 import type { Logger } from "../telemetry/log.js";
 import type { Metrics } from "../telemetry/metrics.js";
-import { prepareBatch, type PreparedEvent } from "./batch.js";
+import { prepareBatch, type PreparedBatch, type PreparedEvent } from "./batch.js";
 import { deriveAll, type Deriver, type TableRows } from "./derive.js";
 import { LatenessGate } from "./lateness.js";
 import { rebuildDerivers, type RebuildReport } from "./rebuild.js";
-import { writeBatch, writeDerived, type DeadLetterSink, type WriteResult } from "./writer.js";
+import { writeBatch, writeDerived, type DeadLetterSink, type WriteResult, type WriteTimer } from "./writer.js";
 
 export interface Clock {
   nowMs(): number;
@@ -147,6 +148,40 @@ export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pi
     return report;
   }
 
+  /** Writes one prepared batch, its derived rows and its ack; "stop" when the loop must end (stopping during an outage). */
+  async function writeOne(messages: readonly SourceMessage[], batch: PreparedBatch, assignments: number, timeWrite: WriteTimer): Promise<"stop" | "done"> {
+    if (deps.derivers && assignments !== rebuiltFor) {
+      const create = deps.derivers;
+      if (typeof create === "function") {
+        if ((await writeWithRetry(() => rebuild(create))) === undefined) return "stop";
+      } else if (rebuiltFor === undefined) {
+        if ((await writeWithRetry(() => rebuild(() => create))) === undefined) return "stop";
+      } else {
+        logger.error("partitions were reassigned but the detectors were given as a fixed set, so their state cannot be rebuilt; pass a factory");
+      }
+      rebuiltFor = assignments;
+    }
+    // The detectors run while the events insert is in flight (it runs off the event loop).
+    const detect = deriveOnce(derivers);
+    const result = await writeWithRetry(() => writeBatch(store, batch, deps.deadLetterSink, timeWrite, gate, detect.run));
+    if (result === undefined) return "stop"; // stopping while the store was down: nothing acked, all will be re-delivered
+    // Derived rows are written until durable, before the ack. A crash before this write is
+    // healed at the next start, when the derivers replay the stored events.
+    const derived = detect.rows(result.stored);
+    if (derived.length > 0) {
+      if ((await writeWithRetry(() => writeDerived(store, derived, timeWrite))) === undefined) return "stop";
+      deps.onResults?.(derived);
+    }
+    if (options.killBeforeCommitAfterBatches !== undefined && progress.batches + 1 >= options.killBeforeCommitAfterBatches) {
+      logger.warn("failpoint HOTLINE_FAILPOINT_KILL_BEFORE_COMMIT: killing the worker between write and commit");
+      process.kill(process.pid, "SIGKILL");
+    }
+    await source.ack(messages);
+    account(result, messages.length, batch.duplicatesInBatch);
+    deps.onBatch?.(progress);
+    return "done";
+  }
+
   return {
     progress,
     stop() {
@@ -156,45 +191,42 @@ export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pi
     async run() {
       const timeWrite = (table: string, seconds: number) => metrics.storeWriteSeconds.observe({ table }, seconds);
       if (gate && (await writeWithRetry(() => gate.load(store))) === undefined) return progress;
-      while (!stopping) {
+      const read = async (): Promise<ReadBatch | null> => {
         const messages = await source.next(options.batchMaxRows, options.batchMaxWaitMs);
-        if (messages === null) break;
-        if (messages.length === 0) continue;
-        const assignments = source.assignments?.() ?? 0;
-        if (deps.derivers && assignments !== rebuiltFor) {
-          const create = deps.derivers;
-          if (typeof create === "function") {
-            if ((await writeWithRetry(() => rebuild(create))) === undefined) break;
-          } else if (rebuiltFor === undefined) {
-            if ((await writeWithRetry(() => rebuild(() => create))) === undefined) break;
-          } else {
-            logger.error("partitions were reassigned but the detectors were given as a fixed set, so their state cannot be rebuilt; pass a factory");
+        if (messages === null) return null;
+        const batch = messages.length === 0 ? undefined : prepareBatch(messages, deps.hasher, options.limits, clock.nowMs());
+        return { messages, batch, assignments: source.assignments?.() ?? 0 };
+      };
+      let ahead: Promise<ReadBatch | null> | undefined;
+      try {
+        while (!stopping) {
+          const current = await (ahead ?? read());
+          ahead = undefined;
+          if (current === null) break;
+          const { messages, batch, assignments } = current;
+          if (batch === undefined) continue;
+          // one batch ahead, read and prepared while this one is written; dropped unacknowledged if the loop stops
+          if (!stopping) {
+            ahead = read();
+            ahead.catch(() => undefined); // awaited at the top of the loop or below; an early failure is not unhandled
           }
-          rebuiltFor = assignments;
+          if ((await writeOne(messages, batch, assignments, timeWrite)) === "stop") break;
         }
-        const batch = prepareBatch(messages, deps.hasher, options.limits, clock.nowMs());
-        // The detectors run while the events insert is in flight (it runs off the event loop).
-        const detect = deriveOnce(derivers);
-        const result = await writeWithRetry(() => writeBatch(store, batch, deps.deadLetterSink, timeWrite, gate, detect.run));
-        if (result === undefined) break; // stopping while the store was down: nothing acked, all will be re-delivered
-        // Derived rows are written until durable, before the ack. A crash before this write is
-        // healed at the next start, when the derivers replay the stored events.
-        const derived = detect.rows(result.stored);
-        if (derived.length > 0) {
-          if ((await writeWithRetry(() => writeDerived(store, derived, timeWrite))) === undefined) break;
-          deps.onResults?.(derived);
-        }
-        if (options.killBeforeCommitAfterBatches !== undefined && progress.batches + 1 >= options.killBeforeCommitAfterBatches) {
-          logger.warn("failpoint HOTLINE_FAILPOINT_KILL_BEFORE_COMMIT: killing the worker between write and commit");
-          process.kill(process.pid, "SIGKILL");
-        }
-        await source.ack(messages);
-        account(result, messages.length, batch.duplicatesInBatch);
-        deps.onBatch?.(progress);
+      } finally {
+        // the source is closed after run() returns: never with a read of it in flight
+        await ahead?.catch(() => undefined);
       }
       return progress;
     },
   };
+}
+
+interface ReadBatch {
+  readonly messages: readonly SourceMessage[];
+  /** Undefined for an empty read. */
+  readonly batch: PreparedBatch | undefined;
+  /** The source's assignment count when the batch was read. */
+  readonly assignments: number;
 }
 
 /**
