@@ -100,20 +100,10 @@ export class DetectionFollower {
   }
 
   private async streamsBound(): Promise<number | undefined> {
-    const { store, streamPrefix, latenessMs, idleAfterMs } = this.options;
+    const { streamPrefix, latenessMs, idleAfterMs } = this.options;
     // A stream that is behind holds the watermark at its newest − lateness, so older events need no scan.
     const sinceMs = Number.isFinite(this.watermarkMs) ? this.watermarkMs - idleAfterMs : 0;
-    const rows = await store.query<{ stream: string; newest: string | number; last_offset: string | number }>(
-      `SELECT stream, max(newest) AS newest, max(last_offset) AS last_offset FROM (
-         SELECT ${STREAM_OF_SOURCE_SQL} AS stream, toUnixTimestamp64Milli(max(occurred_at)) AS newest, max(toInt64OrZero(extract(source, '@([0-9]+)$'))) AS last_offset
-         FROM events WHERE startsWith(source, {prefix:String}) AND occurred_at >= fromUnixTimestamp64Milli({since:Int64}, 'UTC') GROUP BY stream
-         UNION ALL
-         SELECT ${STREAM_OF_SOURCE_SQL} AS stream, 0 AS newest, max(toInt64OrZero(extract(source, '@([0-9]+)$'))) AS last_offset
-         FROM dead_letters WHERE startsWith(source, {prefix:String}) GROUP BY stream
-       ) GROUP BY stream`,
-      { prefix: streamPrefix, since: Math.max(0, Math.floor(sinceMs)) },
-    );
-    const stored = new Map(rows.map((r) => [r.stream, { newestMs: Number(r.newest), lastOffset: Number(r.last_offset) }]));
+    const stored = await this.storedStreams(`startsWith(source, {prefix:String})`, { prefix: streamPrefix, since: Math.max(0, Math.floor(sinceMs)) });
     const expected = await this.options.expectedStreams();
     // Upstream answered without a stream the store holds (metadata not yet known, a leader moving):
     // the streams it left out could be far behind, so the watermark waits for a full answer.
@@ -123,18 +113,35 @@ export class DetectionFollower {
     if (latest === 0) return undefined;
     let bound = Infinity;
     for (const { stream, lastOffset } of expected) {
-      const s = stored.get(stream);
-      const caughtUp = s !== undefined && s.lastOffset >= lastOffset;
-      if (s === undefined || s.newestMs === 0) {
-        if (caughtUp) continue; // only dead letters: nothing to wait for
-        // Nothing recent stored: idle long ago (caught up then), or nothing stored yet, which holds everything back.
-        const [any] = await store.query<{ n: string | number }>("SELECT count() AS n FROM (SELECT 1 FROM events WHERE startsWith(source, {at:String}) LIMIT 1)", { at: `${stream}@` });
-        if (Number(any?.n ?? 0) === 0) return undefined;
-        continue;
+      let s = stored.get(stream);
+      // Nothing recent of this stream (or only dead letters): look at all it has stored. It may be
+      // idle since long ago, or behind, or be storing its first events while this runs; only the
+      // first may be passed over.
+      if (s === undefined || s.newestMs === 0) s = (await this.storedStreams(`startsWith(source, {at:String})`, { at: `${stream}@`, since: 0 })).get(stream);
+      if (s === undefined) return undefined; // nothing stored yet: holds everything back
+      const caughtUp = s.lastOffset >= lastOffset;
+      if (s.newestMs === 0) {
+        if (caughtUp) continue; // only dead letters, and nothing more upstream
+        return undefined;
       }
       if (caughtUp && s.newestMs < latest - idleAfterMs) continue;
       bound = Math.min(bound, s.newestMs - latenessMs);
     }
     return Number.isFinite(bound) ? bound : latest - latenessMs;
+  }
+
+  /** Per stream matching `where`: its newest event stored since `since` (0 when none) and the last offset it stored (events or dead letters). */
+  private async storedStreams(where: string, params: Readonly<Record<string, string | number>>): Promise<Map<string, { newestMs: number; lastOffset: number }>> {
+    const rows = await this.options.store.query<{ stream: string; newest: string | number; last_offset: string | number }>(
+      `SELECT stream, max(newest) AS newest, max(last_offset) AS last_offset FROM (
+         SELECT ${STREAM_OF_SOURCE_SQL} AS stream, toUnixTimestamp64Milli(max(occurred_at)) AS newest, max(toInt64OrZero(extract(source, '@([0-9]+)$'))) AS last_offset
+         FROM events WHERE ${where} AND occurred_at >= fromUnixTimestamp64Milli({since:Int64}, 'UTC') GROUP BY stream
+         UNION ALL
+         SELECT ${STREAM_OF_SOURCE_SQL} AS stream, 0 AS newest, max(toInt64OrZero(extract(source, '@([0-9]+)$'))) AS last_offset
+         FROM dead_letters WHERE ${where} GROUP BY stream
+       ) GROUP BY stream`,
+      params,
+    );
+    return new Map(rows.map((r) => [r.stream, { newestMs: Number(r.newest), lastOffset: Number(r.last_offset) }]));
   }
 }

@@ -110,10 +110,10 @@ export async function replayStored(
     else carried = await deriveSlices(carried.length === 0 ? page : [...carried, ...page], false);
     if (page.length < PAGE_ROWS) break;
   }
-  await deriveSlices(carried, true);
   if (beforeMs !== undefined) {
     // A store that answers a page short (going away mid-query, say) must not let a bounded replay
-    // claim events it never fed: the follower would move its watermark past them for good.
+    // claim events it never fed: the follower would move its watermark past them for good. Checked
+    // before the last slice is derived, which a short page may have cut: no row comes from it.
     const [due] = await store.query<{ n: string | number }>(
       `SELECT count() AS n FROM events WHERE (occurred_at, event_id) > (toDateTime64({at:String}, 3, 'UTC'), {id:String}) ${bound}`,
       { ...from, before: beforeMs },
@@ -122,5 +122,6 @@ export async function replayStored(
       throw new Error(`replay read ${events} stored events before ${msToStoreTime(beforeMs)} where the store holds ${String(due?.n)}; the detectors must be rebuilt`);
     }
   }
+  await deriveSlices(carried, true);
   return { events, resultRows, cursor };
 }

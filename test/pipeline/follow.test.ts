@@ -206,4 +206,24 @@ describe("detection following the store", () => {
     expect(fed).toBeGreaterThan(10_000);
     expect(fed).toBe(Number(row?.n));
   });
+
+  it("holds the watermark again for a partition that was idle once upstream has more of it", async () => {
+    const store = await fresh();
+    const before = (p: number, iso: string) => partitions[p]!.filter((m) => (JSON.parse(m.bytes.toString()) as { occurred_at: string }).occurred_at < iso);
+    // partition 0 stored to day 2 and, upstream says, caught up there; the others to day 4
+    const quiet = before(0, "2026-10-07T00:00:00+08:00");
+    await storeBatches(store, [quiet, ...[1, 2, 3].map((p) => before(p, "2026-10-09T00:00:00+08:00"))], async () => undefined);
+    let answer = upstream.map((u, p) => (p === 0 ? { ...u, lastOffset: quiet.length - 1 } : u));
+    const f = follower(store, () => answer);
+    await f.start();
+    await followToEnd(f);
+    const passed = f.progress;
+    expect(passed).toBeGreaterThan(Date.parse("2026-10-08T20:00:00+08:00")); // partition 0 was idle: it did not hold detection back
+
+    // partition 0 has more messages now; the others are stored to the end
+    answer = upstream;
+    await storeBatches(store, [1, 2, 3].map((p) => partitions[p]!.slice(before(p, "2026-10-09T00:00:00+08:00").length)), async () => undefined);
+    expect((await f.step()).events).toBe(0);
+    expect(f.progress).toBe(passed);
+  });
 });
