@@ -28,6 +28,11 @@ export const SNAPSHOT_QUERIES: Readonly<Record<string, string>> = {
   dead_letters: "SELECT * EXCEPT (dead_lettered_at) FROM dead_letters ORDER BY source",
 };
 
+/** The detectors' tables, whole and after replacement: runs of the same input must end with the same rows. */
+export const DETECTOR_SNAPSHOT_QUERIES: Readonly<Record<string, string>> = Object.fromEntries(
+  ["spikes", "repeats", "ticket_flags", "caller_flags", "hotspots", "phrases"].map((table) => [table, `SELECT * FROM ${table} FINAL ORDER BY ALL`]),
+);
+
 export async function snapshot(store: Store): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
   for (const [table, sql] of Object.entries(SNAPSHOT_QUERIES)) out[table] = await store.query(sql);
