@@ -1,0 +1,68 @@
+// Fault: the Kafka broker stops in the middle of a replay and starts again a while later on the
+// same ports and log dirs (a broker of this test's own, so the shared one stays up for the other
+// tests). The worker keeps running through the outage, resumes when the broker is back, and ends
+// with every table, detector results included, equal to a fault-free run's.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startClickHouseHttp, type ClickHouseHttp } from "../clickhouse-http/spawn.js";
+import { createTopic, startKafkaBroker, type KafkaBroker } from "../kafka/broker.js";
+import { committedOffsets, endOffsets, produce, waitForCaughtUp } from "../support/kafka.js";
+import { tempDir } from "../support/store.js";
+import { startCli } from "../support/worker.js";
+import { cityMessages, faultRig, LONG, sleep } from "./support.js";
+
+const PARTITIONS = 3;
+const OUTAGE_MS = LONG ? 90_000 : 20_000;
+
+describe("the Kafka broker stops and comes back", () => {
+  const topic = `faults-broker-${Date.now()}`;
+  let broker: KafkaBroker;
+  let endpoint: ClickHouseHttp;
+  const rig = faultRig({ bootstrap: () => broker.bootstrapServers, topic, endpoint: () => endpoint, batchMaxRows: 200 });
+
+  beforeAll(async () => {
+    broker = await startKafkaBroker({ dataDir: tempDir("faults-broker") });
+    endpoint = await startClickHouseHttp(tempDir("faults-broker-ch"));
+    await createTopic(broker.bootstrapServers, topic, PARTITIONS);
+    await createTopic(broker.bootstrapServers, `${topic}.dlq`, 1);
+    await produce(broker.bootstrapServers, topic, cityMessages(47, "2026-10-26T00:00:00+08:00", 3));
+  }, 300_000);
+
+  afterAll(async () => {
+    await endpoint?.stop();
+    await broker?.stop();
+  });
+
+  it("keeps the worker running and resumes where it stopped", async () => {
+    const bootstrap = broker.bootstrapServers;
+    const reference = `ref-${Date.now()}`;
+    const alone = startCli(["run"], rig.env(reference, "reference"));
+    const aloneUrl = await alone.ready;
+    await waitForCaughtUp(bootstrap, reference, topic, PARTITIONS, 300_000);
+    await rig.waitForDetection("reference", alone, aloneUrl);
+    expect(await alone.stop()).toEqual({ code: 0, signal: null });
+    const expected = await rig.snapshot("reference");
+
+    const group = `outage-${Date.now()}`;
+    const worker = startCli(["run"], rig.env(group, "outage"));
+    const url = await worker.ready;
+    const total = (await endOffsets(bootstrap, topic, PARTITIONS)).reduce((a, b) => a + b, 0);
+    let before = 0;
+    while (before < total / 4) {
+      before = (await committedOffsets(bootstrap, group, topic, PARTITIONS)).reduce((a, b) => a + b, 0);
+      await sleep(100);
+    }
+    expect(before).toBeLessThan(total); // the outage hits the middle of the replay
+    await broker.stop();
+    await sleep(OUTAGE_MS);
+    expect(worker.child.exitCode, worker.logs().slice(-3000)).toBeNull();
+    expect(await fetch(`${url}/healthz`).then((r) => r.status)).toBe(200);
+    await broker.start();
+
+    await waitForCaughtUp(bootstrap, group, topic, PARTITIONS, 300_000);
+    await rig.waitForDetection("outage", worker, url);
+    expect(await worker.stop()).toEqual({ code: 0, signal: null });
+
+    const actual = await rig.snapshot("outage");
+    for (const table of Object.keys(expected)) expect(actual[table], table).toEqual(expected[table]);
+  }, 900_000);
+});
