@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from "vitest";
 import { exampleEvents } from "../../test/support/examples.js";
 import { createHasher } from "../contract/personal-data.js";
 import { SensorError, storeError } from "../errors.js";
-import type { Source, SourceMessage } from "../sources/message.js";
+import type { Source, SourceMessage, SourcePosition } from "../sources/message.js";
 import type { InsertOptions, QueryParams, Row, Store } from "../store/port.js";
 import { createMetrics, type Metrics } from "../telemetry/metrics.js";
 import type { DeadLetterRow } from "./batch.js";
@@ -44,6 +44,11 @@ class FakeSource implements Source {
   }
   async idle(): Promise<void> {
     this.log.push("idle");
+  }
+  /** Lines of partitions this consumer lost in a rebalance after reading them. */
+  readonly lost = new Set<number>();
+  owns(position: SourcePosition): boolean {
+    return position.kind !== "file" || !this.lost.has(position.line);
   }
   async close(): Promise<void> {}
 }
@@ -174,6 +179,15 @@ describe("createPipeline", () => {
     ]);
     expect(h.source.acked).toEqual(batches);
     expect(progress.batches).toBe(3);
+  });
+
+  it("drops the messages of partitions lost since they were read: neither written nor acked", async () => {
+    const h = harness([[at(1, valid(0)), at(2, valid(1)), at(3, Buffer.from("not json"))]]);
+    h.source.lost.add(2).add(3);
+    const progress = await h.pipeline.run();
+    expect(h.log).toEqual(["next", "next", "insert events 1", "ack 1"]);
+    expect(h.store.tables.get("events")?.map((row) => row["event_id"])).toEqual([examples[0]!.event_id]);
+    expect(progress).toMatchObject({ inputs: 1, stored: 1, deadLetters: 0 });
   });
 
   it("neither writes nor acks an empty batch, and keeps reading", async () => {

@@ -6,7 +6,7 @@ import type { IngestLimits } from "../contract/ingest.js";
 import type { PersonalDataHasher } from "../contract/personal-data.js";
 import { storeTimeToMs } from "../contract/store-time.js";
 import { decide, SensorError } from "../errors.js";
-import type { Source, SourceMessage } from "../sources/message.js";
+import { describePosition, type Source, type SourceMessage } from "../sources/message.js";
 import type { Store } from "../store/port.js";
 import type { Logger } from "../telemetry/log.js";
 import type { Metrics } from "../telemetry/metrics.js";
@@ -149,7 +149,9 @@ export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pi
   }
 
   /** Writes one prepared batch, its derived rows and its ack; "stop" when the loop must end (stopping during an outage). */
-  async function writeOne(messages: readonly SourceMessage[], batch: PreparedBatch, assignments: number, timeWrite: WriteTimer): Promise<"stop" | "done"> {
+  async function writeOne(read: readonly SourceMessage[], prepared: PreparedBatch, assignments: number, timeWrite: WriteTimer): Promise<"stop" | "done"> {
+    const { messages, batch } = keepOwned(read, prepared);
+    if (messages.length === 0) return "done";
     if (deps.derivers && assignments !== rebuiltFor) {
       const create = deps.derivers;
       if (typeof create === "function") {
@@ -180,6 +182,19 @@ export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pi
     account(result, messages.length, batch.duplicatesInBatch);
     deps.onBatch?.(progress);
     return "done";
+  }
+
+  /**
+   * Drops the messages of partitions lost in a rebalance since they were read (their new owner
+   * reads them again from the committed offset), so two workers do not write the same events.
+   */
+  function keepOwned(messages: readonly SourceMessage[], batch: PreparedBatch): { messages: readonly SourceMessage[]; batch: PreparedBatch } {
+    const owns = source.owns?.bind(source);
+    if (owns === undefined || messages.every((m) => owns(m.position))) return { messages, batch };
+    const kept = messages.filter((m) => owns(m.position));
+    const lost = new Set(messages.filter((m) => !owns(m.position)).map((m) => describePosition(m.position)));
+    logger.info({ dropped: lost.size }, "partitions lost in a rebalance: their messages are left to the new owner");
+    return { messages: kept, batch: { ...batch, events: batch.events.filter((e) => owns(e.position)), deadLetters: batch.deadLetters.filter((d) => !lost.has(d.source)) } };
   }
 
   return {

@@ -96,6 +96,9 @@ export function mergeSources(name: string, sources: readonly Source[]): Source {
     async idle() {
       await Promise.all(sources.map((s) => s.idle()));
     },
+    owns(position) {
+      return sources.every((s) => s.owns === undefined || s.owns(position));
+    },
     async ready() {
       const answers = await Promise.all(sources.map((s) => (s.ready === undefined ? true : s.ready())));
       return answers.every(Boolean);

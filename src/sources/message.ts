@@ -31,6 +31,12 @@ export interface Source {
    * detector state from the store when it changes. Absent: a single stream, assigned once.
    */
   assignments?(): number;
+  /**
+   * Whether this consumer still holds the position's stream (Kafka: the partition is assigned to it
+   * now). The pipeline drops the messages of a partition lost in a rebalance before writing them:
+   * its new owner reads them again from the committed offset. Absent: always.
+   */
+  owns?(position: SourcePosition): boolean;
   /** For /readyz: whether the upstream (the Kafka broker) is reachable. Absent means always ready. */
   ready?(): Promise<boolean>;
   /** Stops reading; drains what is in flight. Idempotent. */

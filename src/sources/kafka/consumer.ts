@@ -33,9 +33,15 @@ export function createKafkaSource(config: KafkaConfig, deps: { logger: Logger; m
   );
   consumer.on("event.error", (error) => logger.warn({ err: error.message }, "kafka consumer error"));
   let assigned = 0;
+  /** `topic/partition` of the partitions held now. */
+  const held = new Set<string>();
   consumer.on("rebalance", (error, assignments) => {
     const received = error.code === Kafka.CODES.ERRORS.ERR__ASSIGN_PARTITIONS;
     if (received) assigned++;
+    for (const a of assignments) {
+      if (received) held.add(`${a.topic}/${a.partition}`);
+      else held.delete(`${a.topic}/${a.partition}`);
+    }
     logger.info({ event: received ? "assigned" : "revoked", partitions: assignments.map((a) => a.partition) }, "rebalance");
   });
   let closed = false;
@@ -117,6 +123,7 @@ export function createKafkaSource(config: KafkaConfig, deps: { logger: Logger; m
     },
     async idle() {},
     assignments: () => assigned,
+    owns: (position) => position.kind !== "kafka" || held.has(`${position.topic}/${position.partition}`),
     async ready() {
       return !closed && consumer.isConnected();
     },
