@@ -34,13 +34,7 @@ describe("the Kafka broker stops and comes back", () => {
 
   it("keeps the worker running and resumes where it stopped", async () => {
     const bootstrap = broker.bootstrapServers;
-    const reference = `ref-${Date.now()}`;
-    const alone = startCli(["run"], rig.env(reference, "reference"));
-    const aloneUrl = await alone.ready;
-    await waitForCaughtUp(bootstrap, reference, topic, PARTITIONS, 300_000);
-    await rig.waitForDetection("reference", alone, aloneUrl);
-    expect(await alone.stop()).toEqual({ code: 0, signal: null });
-    const expected = await rig.snapshot("reference");
+    const expected = await rig.faultFreeRun(PARTITIONS);
 
     const group = `outage-${Date.now()}`;
     const worker = startCli(["run"], rig.env(group, "outage"));

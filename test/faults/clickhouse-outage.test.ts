@@ -34,13 +34,7 @@ describe("ClickHouse unreachable for a minute", () => {
   afterAll(async () => endpoint?.stop());
 
   it("pauses consumption with bounded memory and resumes with nothing lost or doubled", async () => {
-    const reference = `ref-${Date.now()}`;
-    const alone = startCli(["run"], rig.env(reference, "reference"));
-    const aloneUrl = await alone.ready;
-    await waitForCaughtUp(bootstrap, reference, topic, PARTITIONS, 300_000);
-    await rig.waitForDetection("reference", alone, aloneUrl);
-    expect(await alone.stop()).toEqual({ code: 0, signal: null });
-    const expected = await rig.snapshot("reference");
+    const expected = await rig.faultFreeRun(PARTITIONS);
 
     const group = `outage-${Date.now()}`;
     const env = rig.env(group, "outage", { HOTLINE_STORE_RETRY_MAX_MS: "2000", CLICKHOUSE_REQUEST_TIMEOUT_MS: "3000" });

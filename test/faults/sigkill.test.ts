@@ -32,13 +32,7 @@ describe("SIGKILL at random points during a replay from Kafka", () => {
   afterAll(async () => endpoint?.stop());
 
   it(`ends with the tables of a fault-free run after ${KILLS} kills`, async () => {
-    const reference = `ref-${Date.now()}`;
-    const alone = startCli(["run"], rig.env(reference, "reference"));
-    const aloneUrl = await alone.ready;
-    await waitForCaughtUp(bootstrap, reference, topic, PARTITIONS, 300_000);
-    await rig.waitForDetection("reference", alone, aloneUrl);
-    expect(await alone.stop()).toEqual({ code: 0, signal: null });
-    const expected = await rig.snapshot("reference");
+    const expected = await rig.faultFreeRun(PARTITIONS);
     const [detected] = await rig.query<{ n: number | string }>("reference", "SELECT (SELECT count() FROM repeats FINAL) + (SELECT count() FROM ticket_flags FINAL) AS n");
     expect(Number(detected?.n)).toBeGreaterThan(0);
 

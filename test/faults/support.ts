@@ -4,7 +4,9 @@
 import { simulate } from "../../src/sources/simulator/index.js";
 import type { ClickHouseHttp } from "../clickhouse-http/spawn.js";
 import { DETECTOR_SNAPSHOT_QUERIES, SNAPSHOT_QUERIES, tempDir } from "../support/store.js";
-import { metricValue, queryData, workerEnv, type RunningWorker } from "../support/worker.js";
+import { expect } from "vitest";
+import { waitForCaughtUp } from "../support/kafka.js";
+import { metricValue, queryData, startCli, workerEnv, type RunningWorker } from "../support/worker.js";
 
 export const LATENESS_MS = 600_000;
 /** The stored tables every fault test compares with a fault-free run: events, aggregates, dead letters and every detector's rows. */
@@ -46,13 +48,15 @@ export interface FaultRig {
   snapshot(database: string): Promise<Record<string, unknown[]>>;
   /** Waits until a live worker's detection watermark reaches the end of what `database` holds. */
   waitForDetection(database: string, worker: RunningWorker, url: string): Promise<void>;
+  /** One worker, no fault, over the whole topic into the database `reference`: its snapshot. */
+  faultFreeRun(partitions: number): Promise<Record<string, unknown[]>>;
 }
 
 export function faultRig(options: { bootstrap: () => string; topic: string; endpoint: () => ClickHouseHttp; batchMaxRows?: number }): FaultRig {
   const dataDir = tempDir("faults-query");
   const query = <T = Record<string, unknown>>(database: string, sql: string): Promise<T[]> =>
     queryData<T>(dataDir, sql, workerEnv({ CLICKHOUSE_URL: options.endpoint().url, CLICKHOUSE_DATABASE: database }));
-  return {
+  const rig: FaultRig = {
     env: (group, database, extra = {}) =>
       workerEnv({
         KAFKA_BROKERS: options.bootstrap(),
@@ -90,5 +94,15 @@ export function faultRig(options: { bootstrap: () => string; topic: string; endp
         await sleep(500);
       }
     },
+    async faultFreeRun(partitions) {
+      const group = `ref-${Date.now()}`;
+      const alone = startCli(["run"], rig.env(group, "reference"));
+      const url = await alone.ready;
+      await waitForCaughtUp(options.bootstrap(), group, options.topic, partitions, 300_000);
+      await rig.waitForDetection("reference", alone, url);
+      expect(await alone.stop()).toEqual({ code: 0, signal: null });
+      return rig.snapshot("reference");
+    },
   };
+  return rig;
 }
