@@ -127,11 +127,12 @@ describe("failing and hanging endpoints", () => {
     const h = startAlerter(store, clock, [hung, wecom], "routes:\n  - name: r\n    receivers: [feishu, wecom]", "delivery:\n  timeoutMs: 10000\n  retries: 1\n");
     for (let i = 0; i < 10; i++) expect(h.alerter.offer(flags(1, i))).toBeUndefined(); // synchronous: no promise to wait on
     await waitFor("the healthy robot got all 10", () => wecom.accepted().length === 10);
+    // recorded means answered: no healthy request's timeout is pending when the clock jumps below
+    await waitFor("the healthy robot's deliveries recorded", async () => (await count(store, "SELECT count() AS n FROM alert_deliveries WHERE receiver = 'wecom' AND outcome = 'sent'")) === 10);
     expect(hung.received).toHaveLength(1); // one request, hanging; the rest wait behind it in its lane
     clock.advance(10_000); // the request timeout
     await waitFor("the timeout is recorded", async () => (await count(store, "SELECT count() AS n FROM alert_deliveries WHERE receiver = 'feishu' AND outcome = 'retry'")) === 1);
     expect(await store.query("SELECT http_status, error FROM alert_deliveries WHERE receiver = 'feishu'")).toEqual([{ http_status: 0, error: "no answer within 10000 ms" }]);
-    await waitFor("the healthy robot's deliveries recorded", async () => (await count(store, "SELECT count() AS n FROM alert_deliveries WHERE receiver = 'wecom' AND outcome = 'sent'")) === 10);
     await h.alerter.close(0); // the hung lane is cut at once
   });
 

@@ -169,6 +169,8 @@ describe("acknowledgements", () => {
     const h = startAlerter(store, clock, [wecom], "routes:\n  - name: r\n    receivers: [wecom]", "acknowledgements:\n  quietMs: 7200000\n");
     h.alerter.offer(tables({ spikes: [spikeRow({ observed: 12, expected: 5 })] })); // 12 vs 5: medium, rung 3
     await waitFor("the first alert", () => wecom.received.length === 1);
+    // recorded means answered: no request timeout is pending when the clock jumps below
+    await waitFor("the first alert recorded", async () => (await outcomes("sent")) === 1);
     await store.insert("alert_acks", [{ alert_id: "spikes:sp_7f3a:3:medium", result_table: "spikes", result_id: "sp_7f3a", acked_by: "duty-lead", note: "", acked_at: msToStoreTime(clock.now()) }]);
 
     clock.advance(HOUR);
@@ -179,6 +181,7 @@ describe("acknowledgements", () => {
     h.alerter.offer(tables({ spikes: [spikeRow({ observed: 40, expected: 4, status: "updated", atMs: T0 + HOUR })] })); // rung 5, critical
     await waitFor("the escalation is sent", () => wecom.received.length === 2);
     expect(wecom.received[1]?.text).toContain("紧急 CRITICAL");
+    await waitFor("the escalation recorded", async () => (await outcomes("sent")) === 2);
 
     clock.advance(2 * HOUR); // the acknowledgement is older than quietMs
     h.alerter.offer(tables({ spikes: [spikeRow({ observed: 70, expected: 4, status: "updated", atMs: T0 + 3 * HOUR })] })); // rung 6

@@ -45,8 +45,12 @@ export class ManualClock implements Clock {
   }
 }
 
-/** Polls `condition` until it holds; fails with `what` after `limitMs` of real time (generous: chdb writes crawl when the cores are busy with other test files). */
-export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, limitMs = 120_000): Promise<void> {
+/**
+ * Polls `condition` until it holds; fails with `what` after `limitMs` of real time (generous: chdb
+ * writes crawl when the cores are busy with other test files, yet under the 120 s test timeout, so
+ * a failure names what it waited for).
+ */
+export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, limitMs = 90_000): Promise<void> {
   const start = Date.now();
   while (!(await condition())) {
     if (Date.now() - start > limitMs) throw new Error(`timed out waiting for: ${what}`);
