@@ -50,6 +50,18 @@ class FakeSource implements Source {
   owns(position: SourcePosition): boolean {
     return position.kind !== "file" || !this.lost.has(position.line);
   }
+  /** When set, `fenced` logs its bounds, and these lines are lost in a rebalance just as it begins. */
+  fencing: { readonly loseOnEntry: readonly number[] } | undefined;
+  async fenced<T>(write: () => Promise<T>): Promise<T> {
+    if (this.fencing === undefined) return write();
+    for (const line of this.fencing.loseOnEntry) this.lost.add(line);
+    this.log.push("fence {");
+    try {
+      return await write();
+    } finally {
+      this.log.push("} fence");
+    }
+  }
   async close(): Promise<void> {}
 }
 
@@ -188,6 +200,13 @@ describe("createPipeline", () => {
     expect(h.log).toEqual(["next", "next", "insert events 1", "ack 1"]);
     expect(h.store.tables.get("events")?.map((row) => row["event_id"])).toEqual([examples[0]!.event_id]);
     expect(progress).toMatchObject({ inputs: 1, stored: 1, deadLetters: 0 });
+  });
+
+  it("checks ownership, writes and acks inside the source's fence, so a partition is not released mid-write", async () => {
+    const h = harness([[at(1, valid(0)), at(2, valid(1))], [at(3, valid(2))]]);
+    h.source.fencing = { loseOnEntry: [2] };
+    await h.pipeline.run();
+    expect(h.log).toEqual(["next", "next", "fence {", "insert events 1", "ack 1", "} fence", "next", "fence {", "insert events 1", "ack 3", "} fence"]);
   });
 
   it("neither writes nor acks an empty batch, and keeps reading", async () => {

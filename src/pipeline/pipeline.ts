@@ -150,8 +150,6 @@ export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pi
 
   /** Writes one prepared batch, its derived rows and its ack; "stop" when the loop must end (stopping during an outage). */
   async function writeOne(read: readonly SourceMessage[], prepared: PreparedBatch, assignments: number, timeWrite: WriteTimer): Promise<"stop" | "done"> {
-    const { messages, batch } = keepOwned(read, prepared);
-    if (messages.length === 0) return "done";
     if (deps.derivers && assignments !== rebuiltFor) {
       const create = deps.derivers;
       if (typeof create === "function") {
@@ -163,25 +161,31 @@ export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pi
       }
       rebuiltFor = assignments;
     }
-    // The detectors run while the events insert is in flight (it runs off the event loop).
-    const detect = deriveOnce(derivers);
-    const result = await writeWithRetry(() => writeBatch(store, batch, deps.deadLetterSink, timeWrite, gate, detect.run));
-    if (result === undefined) return "stop"; // stopping while the store was down: nothing acked, all will be re-delivered
-    // Derived rows are written until durable, before the ack. A crash before this write is
-    // healed at the next start, when the derivers replay the stored events.
-    const derived = detect.rows(result.stored);
-    if (derived.length > 0) {
-      if ((await writeWithRetry(() => writeDerived(store, derived, timeWrite))) === undefined) return "stop";
-      deps.onResults?.(derived);
-    }
-    if (options.killBeforeCommitAfterBatches !== undefined && progress.batches + 1 >= options.killBeforeCommitAfterBatches) {
-      logger.warn("failpoint HOTLINE_FAILPOINT_KILL_BEFORE_COMMIT: killing the worker between write and commit");
-      process.kill(process.pid, "SIGKILL");
-    }
-    await source.ack(messages);
-    account(result, messages.length, batch.duplicatesInBatch);
-    deps.onBatch?.(progress);
-    return "done";
+    // From the ownership check to the ack no partition of this batch goes to another worker.
+    const fenced = source.fenced === undefined ? (write: () => Promise<"stop" | "done">) => write() : source.fenced.bind(source);
+    return fenced(async () => {
+      const { messages, batch } = keepOwned(read, prepared);
+      if (messages.length === 0) return "done";
+      // The detectors run while the events insert is in flight (it runs off the event loop).
+      const detect = deriveOnce(derivers);
+      const result = await writeWithRetry(() => writeBatch(store, batch, deps.deadLetterSink, timeWrite, gate, detect.run));
+      if (result === undefined) return "stop"; // stopping while the store was down: nothing acked, all will be re-delivered
+      // Derived rows are written until durable, before the ack. A crash before this write is
+      // healed at the next start, when the derivers replay the stored events.
+      const derived = detect.rows(result.stored);
+      if (derived.length > 0) {
+        if ((await writeWithRetry(() => writeDerived(store, derived, timeWrite))) === undefined) return "stop";
+        deps.onResults?.(derived);
+      }
+      if (options.killBeforeCommitAfterBatches !== undefined && progress.batches + 1 >= options.killBeforeCommitAfterBatches) {
+        logger.warn("failpoint HOTLINE_FAILPOINT_KILL_BEFORE_COMMIT: killing the worker between write and commit");
+        process.kill(process.pid, "SIGKILL");
+      }
+      await source.ack(messages);
+      account(result, messages.length, batch.duplicatesInBatch);
+      deps.onBatch?.(progress);
+      return "done";
+    });
   }
 
   /**
@@ -190,11 +194,12 @@ export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pi
    */
   function keepOwned(messages: readonly SourceMessage[], batch: PreparedBatch): { messages: readonly SourceMessage[]; batch: PreparedBatch } {
     const owns = source.owns?.bind(source);
-    if (owns === undefined || messages.every((m) => owns(m.position))) return { messages, batch };
+    if (owns === undefined) return { messages, batch };
     const kept = messages.filter((m) => owns(m.position));
+    if (kept.length === messages.length) return { messages, batch };
     const lost = new Set(messages.filter((m) => !owns(m.position)).map((m) => describePosition(m.position)));
     logger.info({ dropped: lost.size }, "partitions lost in a rebalance: their messages are left to the new owner");
-    return { messages: kept, batch: { ...batch, events: batch.events.filter((e) => owns(e.position)), deadLetters: batch.deadLetters.filter((d) => !lost.has(d.source)) } };
+    return { messages: kept, batch: { ...batch, events: batch.events.filter((e) => !lost.has(describePosition(e.position))), deadLetters: batch.deadLetters.filter((d) => !lost.has(d.source)) } };
   }
 
   return {

@@ -99,6 +99,10 @@ export function mergeSources(name: string, sources: readonly Source[]): Source {
     owns(position) {
       return sources.every((s) => s.owns === undefined || s.owns(position));
     },
+    fenced(write) {
+      // each source's fence around the next one's, the write innermost
+      return sources.reduce<typeof write>((inner, s) => (s.fenced === undefined ? inner : () => s.fenced!(inner)), write)();
+    },
     async ready() {
       const answers = await Promise.all(sources.map((s) => (s.ready === undefined ? true : s.ready())));
       return answers.every(Boolean);

@@ -37,6 +37,13 @@ export interface Source {
    * its new owner reads them again from the committed offset. Absent: always.
    */
   owns?(position: SourcePosition): boolean;
+  /**
+   * Runs `write` (the write and ack of messages read from this source) so that no stream is handed
+   * to another consumer while it runs (Kafka: a partition revoked meanwhile is released to the
+   * group only once it ends), so two consumers never write the same messages at once. Absent: the
+   * source gives streams up only on close.
+   */
+  fenced?<T>(write: () => Promise<T>): Promise<T>;
   /** For /readyz: whether the upstream (the Kafka broker) is reachable. Absent means always ready. */
   ready?(): Promise<boolean>;
   /** Stops reading; drains what is in flight. Idempotent. */

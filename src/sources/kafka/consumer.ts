@@ -1,5 +1,7 @@
 // The Kafka source: one member of a consumer group (node-rdkafka). Offsets are committed by `ack`,
-// which the pipeline calls only after the batch is durable in ClickHouse; auto-commit is off.
+// which the pipeline calls only after the batch is durable in ClickHouse; auto-commit is off. A
+// partition revoked while a batch is being written is released to the group only once that batch
+// is durable and committed (`fenced`), so its next owner never writes the same events at once.
 import Kafka from "node-rdkafka";
 import type { KafkaConfig } from "../../config.js";
 import { SensorError } from "../../errors.js";
@@ -10,6 +12,8 @@ import type { Source, SourceMessage } from "../message.js";
 const EMPTY = new Uint8Array(0);
 /** Messages asked of librdkafka per call while a batch fills. */
 const CHUNK_ROWS = 100;
+/** How long a revoked partition's release waits for this worker's offset commits to be answered. */
+const COMMIT_WAIT_MS = 10_000;
 
 export function createKafkaSource(config: KafkaConfig, deps: { logger: Logger; metrics: Metrics }): Source {
   const logger = deps.logger.child({ component: "kafka-source", topic: config.topic, group: config.groupId });
@@ -20,8 +24,10 @@ export function createKafkaSource(config: KafkaConfig, deps: { logger: Logger; m
       "client.id": config.clientId,
       "enable.auto.commit": false,
       "enable.partition.eof": false,
-      // node-rdkafka then assigns and revokes itself and emits "rebalance", which we log.
-      rebalance_cb: true,
+      // assignments and revocations are applied by `rebalance` below, which may defer a revocation
+      rebalance_cb: (error: Kafka.LibrdKafkaError, assignments: Kafka.Assignment[]) => rebalance(error, assignments),
+      // commits are asynchronous (a synchronous one blocks the event loop while the broker is away); results are logged
+      offset_commit_cb: true,
       // A store outage pauses the loop; give it longer than librdkafka's 5 minutes before the group evicts us.
       "max.poll.interval.ms": 900_000,
       "socket.keepalive.enable": true,
@@ -32,18 +38,67 @@ export function createKafkaSource(config: KafkaConfig, deps: { logger: Logger; m
     { "auto.offset.reset": "earliest" },
   );
   consumer.on("event.error", (error) => logger.warn({ err: error.message }, "kafka consumer error"));
+  /** Commits sent and not yet answered, and who waits for them all to be. */
+  let commitsInFlight = 0;
+  const commitWaiters: (() => void)[] = [];
+  consumer.on("offset.commit", (error) => {
+    commitsInFlight = Math.max(0, commitsInFlight - 1);
+    if (commitsInFlight === 0) for (const settled of commitWaiters.splice(0)) settled();
+    // the batch is durable already; a lost commit only means re-delivery, which the writer skips
+    if (error) logger.warn({ err: error.message }, "offset commit failed; the batch may be re-delivered and will be skipped as already stored");
+  });
+  /** Resolves once every commit sent so far is answered, or after COMMIT_WAIT_MS (the broker may be away). */
+  function commitsAnswered(): Promise<void> {
+    if (commitsInFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, COMMIT_WAIT_MS);
+      commitWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
   let assigned = 0;
   /** `topic/partition` of the partitions held now. */
   const held = new Set<string>();
-  consumer.on("rebalance", (error, assignments) => {
-    const received = error.code === Kafka.CODES.ERRORS.ERR__ASSIGN_PARTITIONS;
-    if (received) assigned++;
-    for (const a of assignments) {
-      if (received) held.add(`${a.topic}/${a.partition}`);
-      else held.delete(`${a.topic}/${a.partition}`);
+  /** Batches being written (see `fenced`), and the releases of revoked partitions waiting for them. */
+  let writing = 0;
+  const releases: (() => void)[] = [];
+
+  function rebalance(error: Kafka.LibrdKafkaError, assignments: Kafka.Assignment[]): void {
+    const cooperative = consumer.rebalanceProtocol() === "COOPERATIVE";
+    if (error.code === Kafka.CODES.ERRORS.ERR__ASSIGN_PARTITIONS) {
+      assigned++;
+      for (const a of assignments) held.add(`${a.topic}/${a.partition}`);
+      logger.info({ event: "assigned", partitions: assignments.map((a) => a.partition) }, "rebalance");
+      apply(() => (cooperative ? consumer.incrementalAssign(assignments) : consumer.assign(assignments)));
+      return;
     }
-    logger.info({ event: received ? "assigned" : "revoked", partitions: assignments.map((a) => a.partition) }, "rebalance");
-  });
+    if (error.code !== Kafka.CODES.ERRORS.ERR__REVOKE_PARTITIONS) {
+      logger.warn({ err: error.message }, "rebalance failed");
+      return;
+    }
+    // no longer ours from now on: the pipeline drops what it read of them and has not begun to write
+    for (const a of assignments) held.delete(`${a.topic}/${a.partition}`);
+    // after the commits of what was written, so the next owner starts where this worker stopped
+    const release = () => void commitsAnswered().then(() => apply(() => (cooperative ? consumer.incrementalUnassign(assignments) : consumer.unassign())));
+    if (writing === 0) {
+      logger.info({ event: "revoked", partitions: assignments.map((a) => a.partition) }, "rebalance");
+      release();
+    } else {
+      logger.info({ event: "revoked", partitions: assignments.map((a) => a.partition) }, "rebalance: released once the batch being written is durable");
+      releases.push(release);
+    }
+  }
+
+  function apply(change: () => void): void {
+    try {
+      change();
+    } catch (error) {
+      // a client that is closing may refuse it; librdkafka ends the assignment itself then
+      if (consumer.isConnected()) logger.warn({ err: (error as Error).message }, "rebalance could not be applied");
+    }
+  }
   let closed = false;
 
   function consume(maxRows: number): Promise<Kafka.Message[]> {
@@ -115,13 +170,22 @@ export function createKafkaSource(config: KafkaConfig, deps: { logger: Logger; m
       }
       if (next.size === 0) return;
       try {
-        consumer.commitSync([...next.values()]);
+        consumer.commit([...next.values()]);
+        commitsInFlight++;
       } catch (error) {
-        // The batch is durable already; a failed commit only means re-delivery, which the writer skips.
         logger.warn({ err: (error as Error).message }, "offset commit failed; the batch may be re-delivered and will be skipped as already stored");
       }
     },
     async idle() {},
+    async fenced(write) {
+      writing++;
+      try {
+        return await write();
+      } finally {
+        writing--;
+        if (writing === 0) for (const release of releases.splice(0)) release();
+      }
+    },
     assignments: () => assigned,
     owns: (position) => position.kind !== "kafka" || held.has(`${position.topic}/${position.partition}`),
     async ready() {
