@@ -48,6 +48,8 @@ export class DetectionFollower {
   private derivers: readonly Deriver[] = [];
   private cursor: StoreCursor | undefined;
   private watermarkMs = -Infinity;
+  /** Streams found stored up to their last message upstream, with what was found, by stream. */
+  private readonly caughtUp = new Map<string, { newestMs: number; lastOffset: number }>();
 
   constructor(private readonly options: FollowOptions) {}
 
@@ -117,7 +119,12 @@ export class DetectionFollower {
       // Nothing recent of this stream (or only dead letters): look at all it has stored. It may be
       // idle since long ago, or behind, or be storing its first events while this runs; only the
       // first may be passed over.
-      if (s === undefined || s.newestMs === 0) s = (await this.storedStreams(`startsWith(source, {at:String})`, { at: `${stream}@`, since: 0 })).get(stream);
+      if (s === undefined || s.newestMs === 0) {
+        // a stream found caught up stays as it was until upstream has more of it: no need to scan it again
+        const idle = this.caughtUp.get(stream);
+        s = idle !== undefined && idle.lastOffset >= lastOffset ? idle : (await this.storedStreams(`startsWith(source, {at:String})`, { at: `${stream}@`, since: 0 })).get(stream);
+        if (s !== undefined && s.lastOffset >= lastOffset) this.caughtUp.set(stream, s);
+      }
       if (s === undefined) return undefined; // nothing stored yet: holds everything back
       const caughtUp = s.lastOffset >= lastOffset;
       if (s.newestMs === 0) {

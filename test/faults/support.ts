@@ -1,6 +1,7 @@
 // Shared parts of the fault tests: a simulated city keyed per the partitioning contract, workers
 // (the real CLI) against one ClickHouse-over-HTTP endpoint, one database per run, and whole-store
 // snapshots — detector tables included — to compare a run under a fault with a fault-free one.
+import { mulberry32 } from "../../src/detectors/stats/random.js";
 import { simulate } from "../../src/sources/simulator/index.js";
 import type { ClickHouseHttp } from "../clickhouse-http/spawn.js";
 import { DETECTOR_SNAPSHOT_QUERIES, SNAPSHOT_QUERIES, tempDir } from "../support/store.js";
@@ -25,17 +26,8 @@ export function cityMessages(seed: number, start: string, days: number): Message
   return events.map((e) => ({ key: "ticket_id" in e ? e.ticket_id : e.call_id, value: JSON.stringify(e) }));
 }
 
-/** A small deterministic PRNG (mulberry32), so "random" kill points are the same on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A small deterministic PRNG, so "random" kill points are the same on every run. */
+export const seeded = mulberry32;
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { createHasher } from "../../src/contract/personal-data.js";
 import { createDerivers } from "../../src/detectors/index.js";
+import { mulberry32 } from "../../src/detectors/stats/random.js";
 import { DetectionFollower } from "../../src/pipeline/follow.js";
 import { createPipeline, systemClock } from "../../src/pipeline/pipeline.js";
 import type { Source, SourceMessage } from "../../src/sources/message.js";
@@ -22,16 +23,6 @@ const PARTITIONS = 4;
 const LATENESS_MS = 600_000;
 const DETECTOR_TABLES = ["spikes", "repeats", "ticket_flags", "caller_flags", "hotspots", "phrases"] as const;
 const config = loadConfig({ HOTLINE_SPIKE_WARMUP_DAYS: "2", HOTLINE_DETECT_LATENESS_MS: String(LATENESS_MS) });
-
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A simulated city's messages per partition, keyed by ticket or call (the partitioning contract). */
 function cityPartitions(): SourceMessage[][] {
@@ -131,7 +122,7 @@ async function fresh(): Promise<Store> {
 describe("detection following the store", () => {
   it("ends with the same detector rows whatever the store order, the steps between and the lease changes", async () => {
     const once = await fresh();
-    await storeBatches(once, interleaved(seeded(1), 800), async () => undefined);
+    await storeBatches(once, interleaved(mulberry32(1), 800), async () => undefined);
     const alone = follower(once);
     await alone.start();
     await followToEnd(alone);
@@ -142,7 +133,7 @@ describe("detection following the store", () => {
     await closeAll(); // chdb: one data folder per process at a time
 
     for (const seed of [2, 3]) {
-      const random = seeded(seed);
+      const random = mulberry32(seed);
       const store = await fresh();
       let current: DetectionFollower | undefined;
       let leaseChanges = 0;
@@ -225,5 +216,33 @@ describe("detection following the store", () => {
     await storeBatches(store, [1, 2, 3].map((p) => partitions[p]!.slice(before(p, "2026-10-09T00:00:00+08:00").length)), async () => undefined);
     expect((await f.step()).events).toBe(0);
     expect(f.progress).toBe(passed);
+  });
+
+  it("scans an idle partition's whole history once, not at every step, until upstream has more of it", async () => {
+    const store = await fresh();
+    const quiet = partitions[0]!.slice(0, 500);
+    await storeBatches(store, [quiet, ...[1, 2, 3].map((p) => partitions[p]!)], async () => undefined);
+    let answer = upstream.map((u, p) => (p === 0 ? { ...u, lastOffset: quiet.length - 1 } : u));
+    let wholeHistoryScans = 0;
+    const counting = new Proxy(store, {
+      get: (target, key, receiver) =>
+        key === "query"
+          ? (sql: string, params?: Readonly<Record<string, unknown>>) => {
+              if (params?.["since"] === 0) wholeHistoryScans++;
+              return target.query(sql, params as never);
+            }
+          : Reflect.get(target, key, receiver),
+    });
+    const f = follower(counting, () => answer);
+    await f.start();
+    await followToEnd(f);
+    const afterFirst = wholeHistoryScans;
+    expect(afterFirst).toBeGreaterThan(0);
+    for (let i = 0; i < 3; i++) await f.step();
+    expect(wholeHistoryScans).toBe(afterFirst);
+
+    answer = upstream; // partition 0 has more upstream: looked at again
+    await f.step();
+    expect(wholeHistoryScans).toBeGreaterThan(afterFirst);
   });
 });
