@@ -59,6 +59,9 @@ export class CallerFlagsDetector {
     return { callers: this.callers.size, tickets: this.ticketCaller.size };
   }
 
+  /** No caller changes in advance() while the window's start is before this (see dueMs). */
+  private nextDueMs = Infinity;
+
   constructor(private readonly config: CallerFlagsConfig = DEFAULT_CALLER_FLAGS_CONFIG) {}
 
   observe(e: CallerEventInput): void {
@@ -67,12 +70,14 @@ export class CallerFlagsDetector {
       this.ticketCaller.set(e.ticketId, e.callerKey);
       const caller = this.caller(e.callerKey);
       caller.created.push({ id: e.ticketId, atMs: e.occurredAtMs, text: normaliseText(e.text) });
+      this.nextDueMs = Math.min(this.nextDueMs, e.occurredAtMs);
       this.evaluate(e.callerKey, caller, e.occurredAtMs);
     } else if (e.type === "ticket.closed" && e.resolution === "out_of_scope") {
       const key = this.ticketCaller.get(e.ticketId);
       if (key === undefined) return;
       const caller = this.caller(key);
       caller.outOfScope.push({ id: e.ticketId, atMs: e.occurredAtMs });
+      this.nextDueMs = Math.min(this.nextDueMs, e.occurredAtMs);
       this.evaluate(key, caller, e.occurredAtMs);
     }
   }
@@ -128,6 +133,8 @@ export class CallerFlagsDetector {
   /** Closes flags of callers quiet for the window and forgets what lies before it. */
   advance(watermarkMs: number): CallerFlag[] {
     const since = watermarkMs - this.config.windowMs;
+    if (since < this.nextDueMs) return this.takePending();
+    let nextDue = Infinity;
     for (const [key, caller] of this.callers) {
       const last = Math.max(caller.created.at(-1)?.atMs ?? 0, caller.outOfScope.at(-1)?.atMs ?? 0);
       for (const [kind, flag] of caller.flags) {
@@ -151,10 +158,22 @@ export class CallerFlagsDetector {
       } else {
         while ((caller.created[0]?.atMs ?? Infinity) <= since) this.ticketCaller.delete(caller.created.shift()!.id);
         while ((caller.outOfScope[0]?.atMs ?? Infinity) <= since) caller.outOfScope.shift();
+        nextDue = Math.min(nextDue, dueMs(caller));
       }
     }
+    this.nextDueMs = nextDue;
+    return this.takePending();
+  }
+
+  private takePending(): CallerFlag[] {
     const out = [...this.pending.values()];
     this.pending = new Map();
     return out;
   }
+}
+
+/** The earliest time at which advance() can change this caller: its oldest entries, or its last (lists are in arrival order). */
+function dueMs(caller: Caller): number {
+  const last = Math.max(caller.created.at(-1)?.atMs ?? 0, caller.outOfScope.at(-1)?.atMs ?? 0);
+  return Math.min(caller.created[0]?.atMs ?? Infinity, caller.outOfScope[0]?.atMs ?? Infinity, last);
 }

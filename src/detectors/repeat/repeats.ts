@@ -86,6 +86,8 @@ export class RepeatDetector {
   private readonly groups = new Map<string, Group>();
   /** Which group of a kind a ticket already belongs to. */
   private readonly memberOf = new Map<string, Group>();
+  /** The earliest createdMs of the tickets held: eviction has nothing to do before it. */
+  private oldestMs = Infinity;
   /** Changed since the last advance: a group (made a row at advance, as it is then) or a closing row. */
   private pending = new Map<string, Group | Repeat>();
 
@@ -126,10 +128,10 @@ export class RepeatDetector {
       closedBy: "",
     };
     this.tickets.set(t.id, t);
+    if (t.createdMs < this.oldestMs) this.oldestMs = t.createdMs;
     const since = t.createdMs - this.config.windowMs;
-    if (t.callerKey !== "") this.sameCaller(t, recent(push(this.byCallerIssue, `${t.callerKey}|${t.categoryCode}`, t), since));
-    const place = t.communityCode === "" ? `d:${t.districtCode}` : t.communityCode;
-    this.collective(t, recent(push(this.byPlaceIssue, `${place}|${t.categoryCode}`, t), t.createdMs - this.config.collectiveWindowMs));
+    if (t.callerKey !== "") this.sameCaller(t, recent(push(this.byCallerIssue, callerIssueKey(t), t), since));
+    this.collective(t, recent(push(this.byPlaceIssue, placeIssueKey(t), t), t.createdMs - this.config.collectiveWindowMs));
     if (t.fingerprint !== null) this.similarText(t, t.fingerprint, since);
   }
 
@@ -212,12 +214,27 @@ export class RepeatDetector {
   }
 
   private evict(beforeMs: number): void {
-    for (const [id, t] of this.tickets) if (t.createdMs < beforeMs) this.tickets.delete(id);
-    for (const index of [this.byCallerIssue, this.byPlaceIssue, this.byBand]) {
-      for (const [key, list] of index) {
+    if (beforeMs > this.oldestMs) {
+      // only the lists that held an evicted ticket can hold one older than beforeMs: filter those alone
+      const touched = new Set<string>();
+      let oldest = Infinity;
+      for (const [id, t] of this.tickets) {
+        if (t.createdMs >= beforeMs) {
+          if (t.createdMs < oldest) oldest = t.createdMs;
+          continue;
+        }
+        this.tickets.delete(id);
+        for (const key of indexKeys(t)) touched.add(key);
+      }
+      this.oldestMs = oldest;
+      for (const key of touched) {
+        const index = key.startsWith("c|") ? this.byCallerIssue : key.startsWith("p|") ? this.byPlaceIssue : this.byBand;
+        const name = key.slice(2);
+        const list = index.get(name);
+        if (list === undefined) continue;
         const kept = list.filter((t) => t.createdMs >= beforeMs);
-        if (kept.length === 0) index.delete(key);
-        else if (kept.length !== list.length) index.set(key, kept);
+        if (kept.length === 0) index.delete(name);
+        else if (kept.length !== list.length) index.set(name, kept);
       }
     }
     for (const [id, group] of this.groups) {
@@ -228,6 +245,17 @@ export class RepeatDetector {
     }
   }
 }
+
+/** The index lists a ticket was put in, each prefixed with its index (c|, p| or b|). */
+function indexKeys(t: Ticket): string[] {
+  const keys = [`p|${placeIssueKey(t)}`];
+  if (t.callerKey !== "") keys.push(`c|${callerIssueKey(t)}`);
+  if (t.fingerprint !== null) for (const band of bands(t.fingerprint)) keys.push(`b|${band}`);
+  return keys;
+}
+
+const callerIssueKey = (t: Ticket) => `${t.callerKey}|${t.categoryCode}`;
+const placeIssueKey = (t: Ticket) => `${t.communityCode === "" ? `d:${t.districtCode}` : t.communityCode}|${t.categoryCode}`;
 
 function push(index: Map<string, Ticket[]>, key: string, t: Ticket): Ticket[] {
   const list = index.get(key) ?? [];

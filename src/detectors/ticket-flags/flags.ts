@@ -87,6 +87,9 @@ const newState = (): TicketState => ({
 export class TicketFlagsDetector {
   private readonly tickets = new Map<string, TicketState>();
   private pending: TicketFlag[] = [];
+  /** Lower bounds: no open ticket's deadline is earlier, no closed ticket leaves memory sooner (advance skips its scans until then). */
+  private nextDeadlineMs = Infinity;
+  private nextEvictMs = Infinity;
 
   /** Read-only counts of the state held, for bench:memory. */
   get tracked(): { tickets: number } {
@@ -131,14 +134,29 @@ export class TicketFlagsDetector {
         t.closedAtMs = e.occurredAtMs;
         break;
       default:
+        this.arm(t);
         return;
     }
+    this.arm(t);
     this.pending.push(...this.evaluate(e.ticketId, t, e.occurredAtMs));
+  }
+
+  /** Keeps advance's bounds below what this ticket, as it is now, can bring. */
+  private arm(t: TicketState): void {
+    if (t.closedAtMs === null && t.deadlineMs !== null) this.nextDeadlineMs = Math.min(this.nextDeadlineMs, t.deadlineMs);
+    if (t.closedAtMs !== null) this.nextEvictMs = Math.min(this.nextEvictMs, t.lastEventMs + this.config.retentionMs);
   }
 
   /** Flags tickets whose deadline passed by `watermarkMs` while open; returns every flag change since the last call. */
   advance(watermarkMs: number): TicketFlag[] {
-    for (const [id, t] of this.tickets) this.checkDeadline(id, t, watermarkMs);
+    if (watermarkMs > this.nextDeadlineMs) {
+      let next = Infinity;
+      for (const [id, t] of this.tickets) {
+        this.checkDeadline(id, t, watermarkMs);
+        if (t.closedAtMs === null && t.deadlineMs !== null && t.deadlineMs >= watermarkMs) next = Math.min(next, t.deadlineMs);
+      }
+      this.nextDeadlineMs = next;
+    }
     const out = this.pending;
     this.pending = [];
     this.evict(watermarkMs);
@@ -206,9 +224,14 @@ export class TicketFlagsDetector {
 
   /** Closed tickets quiet for the retention period leave memory; open ones stay until closed. */
   private evict(watermarkMs: number): void {
+    if (watermarkMs <= this.nextEvictMs) return;
+    let next = Infinity;
     for (const [id, t] of this.tickets) {
-      if (t.closedAtMs !== null && watermarkMs - t.lastEventMs > this.config.retentionMs) this.tickets.delete(id);
+      if (t.closedAtMs === null) continue;
+      if (watermarkMs - t.lastEventMs > this.config.retentionMs) this.tickets.delete(id);
+      else next = Math.min(next, t.lastEventMs + this.config.retentionMs);
     }
+    this.nextEvictMs = next;
   }
 
   get trackedTickets(): number {
