@@ -167,9 +167,8 @@ export class RepeatDetector {
   private similarText(t: Ticket, fingerprint: Fingerprint, since: number): void {
     const near = new Map<string, Ticket>();
     for (const band of bands(fingerprint)) {
-      const list = recent(push(this.byBand, band, t), since);
-      for (const other of list) {
-        if (other.id !== t.id && other.fingerprint !== null && hamming(other.fingerprint, fingerprint) <= this.config.maxTextDistance) near.set(other.id, other);
+      for (const other of push(this.byBand, band, t)) {
+        if (other.createdMs >= since && other.id !== t.id && other.fingerprint !== null && hamming(other.fingerprint, fingerprint) <= this.config.maxTextDistance) near.set(other.id, other);
       }
     }
     if (near.size === 0) return;

@@ -1,6 +1,7 @@
 // 异常工单 / 复杂诉求: flags tickets whose lifecycle shows trouble (ping-pong between departments,
 // overdue, repeated extensions, supervised, reopened, several departments), each with its reason.
 // Pure and synchronous on event time: `observe` folds events in, `advance` evaluates the clock.
+import { MinHeap } from "../min-heap.js";
 
 export type FlagKind = "ping_pong" | "overdue" | "repeated_extensions" | "supervised" | "reopened" | "multi_department";
 
@@ -62,9 +63,13 @@ interface TicketState {
   closedAtMs: number | null;
   lastEventMs: number;
   flags: Map<FlagKind, { firstSeenMs: number; reason: string; status: TicketFlag["status"] }>;
+  /** Order of arrival: advance judges due tickets in this order, as a scan of all would. */
+  readonly seq: number;
+  /** The deadline this ticket waits under in the queue of deadlines; null when it is not queued. */
+  queuedDeadlineMs: number | null;
 }
 
-const newState = (): TicketState => ({
+const newState = (seq: number): TicketState => ({
   categoryCode: "",
   districtCode: "",
   departmentCode: "",
@@ -78,6 +83,8 @@ const newState = (): TicketState => ({
   closedAtMs: null,
   lastEventMs: 0,
   flags: new Map(),
+  seq,
+  queuedDeadlineMs: null,
 });
 
 /**
@@ -87,8 +94,10 @@ const newState = (): TicketState => ({
 export class TicketFlagsDetector {
   private readonly tickets = new Map<string, TicketState>();
   private pending: TicketFlag[] = [];
-  /** Lower bounds: no open ticket's deadline is earlier, no closed ticket leaves memory sooner (advance skips its scans until then). */
-  private nextDeadlineMs = Infinity;
+  /** Open tickets by deadline (stale entries are skipped when they come up), so advance looks only at those due. */
+  private readonly deadlines = new MinHeap<{ readonly id: string; readonly t: TicketState }>();
+  private nextSeq = 0;
+  /** A lower bound: no closed ticket leaves memory sooner (evict skips its scan until then). */
   private nextEvictMs = Infinity;
 
   /** Read-only counts of the state held, for bench:memory. */
@@ -100,8 +109,11 @@ export class TicketFlagsDetector {
 
   observe(e: TicketEventInput): void {
     if (e.ticketId === "") return;
-    const t = this.tickets.get(e.ticketId) ?? newState();
-    this.tickets.set(e.ticketId, t);
+    let t = this.tickets.get(e.ticketId);
+    if (t === undefined) {
+      t = newState(this.nextSeq++);
+      this.tickets.set(e.ticketId, t);
+    }
     // A deadline that passed before this event is judged first, on the state as it was then.
     this.checkDeadline(e.ticketId, t, e.occurredAtMs);
     t.lastEventMs = Math.max(t.lastEventMs, e.occurredAtMs);
@@ -134,29 +146,33 @@ export class TicketFlagsDetector {
         t.closedAtMs = e.occurredAtMs;
         break;
       default:
-        this.arm(t);
+        this.arm(e.ticketId, t);
         return;
     }
-    this.arm(t);
+    this.arm(e.ticketId, t);
     this.pending.push(...this.evaluate(e.ticketId, t, e.occurredAtMs));
   }
 
-  /** Keeps advance's bounds below what this ticket, as it is now, can bring. */
-  private arm(t: TicketState): void {
-    if (t.closedAtMs === null && t.deadlineMs !== null) this.nextDeadlineMs = Math.min(this.nextDeadlineMs, t.deadlineMs);
+  /** Queues an open ticket under its deadline (once per deadline), and keeps evict's bound below a closed one's. */
+  private arm(id: string, t: TicketState): void {
+    if (t.closedAtMs === null && t.deadlineMs !== null && t.queuedDeadlineMs !== t.deadlineMs) {
+      t.queuedDeadlineMs = t.deadlineMs;
+      this.deadlines.push(t.deadlineMs, { id, t });
+    }
     if (t.closedAtMs !== null) this.nextEvictMs = Math.min(this.nextEvictMs, t.lastEventMs + this.config.retentionMs);
   }
 
   /** Flags tickets whose deadline passed by `watermarkMs` while open; returns every flag change since the last call. */
   advance(watermarkMs: number): TicketFlag[] {
-    if (watermarkMs > this.nextDeadlineMs) {
-      let next = Infinity;
-      for (const [id, t] of this.tickets) {
-        this.checkDeadline(id, t, watermarkMs);
-        if (t.closedAtMs === null && t.deadlineMs !== null && t.deadlineMs >= watermarkMs) next = Math.min(next, t.deadlineMs);
-      }
-      this.nextDeadlineMs = next;
+    const due = new Map<TicketState, string>();
+    while (this.deadlines.peekKey() < watermarkMs) {
+      const { key, value } = this.deadlines.pop()!;
+      const { id, t } = value;
+      if (t.queuedDeadlineMs === key) t.queuedDeadlineMs = null; // the live entry: the next event queues the ticket again
+      if (this.tickets.get(id) === t && t.closedAtMs === null && t.deadlineMs === key) due.set(t, id);
     }
+    // each due ticket judged once, in arrival order, as a scan of all tickets would
+    for (const [t, id] of [...due].sort(([a], [b]) => a.seq - b.seq)) this.checkDeadline(id, t, watermarkMs);
     const out = this.pending;
     this.pending = [];
     this.evict(watermarkMs);
