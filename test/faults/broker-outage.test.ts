@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startClickHouseHttp, type ClickHouseHttp } from "../clickhouse-http/spawn.js";
 import { createTopic, startKafkaBroker, type KafkaBroker } from "../kafka/broker.js";
-import { committedOffsets, endOffsets, produce, waitForCaughtUp } from "../support/kafka.js";
+import { produce } from "../support/kafka.js";
 import { tempDir } from "../support/store.js";
 import { startCli } from "../support/worker.js";
 import { cityMessages, faultRig, LONG, sleep } from "./support.js";
@@ -34,19 +34,13 @@ describe("the Kafka broker stops and comes back", () => {
   });
 
   it("keeps the worker running and resumes where it stopped", async () => {
-    const bootstrap = broker.bootstrapServers;
     const expected = await rig.faultFreeRun(PARTITIONS);
 
     const group = `outage-${Date.now()}`;
     const worker = startCli(["run"], rig.env(group, "outage"));
     const url = await worker.ready;
-    const total = (await endOffsets(bootstrap, topic, PARTITIONS)).reduce((a, b) => a + b, 0);
-    let before = 0;
-    while (before < total / 4) {
-      before = (await committedOffsets(bootstrap, group, topic, PARTITIONS)).reduce((a, b) => a + b, 0);
-      await sleep(100);
-    }
-    expect(before).toBeLessThan(total); // the outage hits the middle of the replay
+    const { committed, total } = await rig.committedShare(group, PARTITIONS, 1 / 4);
+    expect(committed).toBeLessThan(total); // the outage hits the middle of the replay
     await broker.stop();
     const health: (number | string)[] = [];
     for (const end = Date.now() + OUTAGE_MS; Date.now() < end; await sleep(2_000)) {
@@ -56,8 +50,7 @@ describe("the Kafka broker stops and comes back", () => {
     expect(health.filter((status) => status !== 200), `/healthz during the outage: ${health.join(",")}`).toEqual([]);
     await broker.start();
 
-    await waitForCaughtUp(bootstrap, group, topic, PARTITIONS, 300_000);
-    await rig.waitForDetection("outage", worker, url);
+    await rig.caughtUp(group, "outage", worker, url, PARTITIONS);
     expect(await worker.stop()).toEqual({ code: 0, signal: null });
 
     const actual = await rig.snapshot("outage");

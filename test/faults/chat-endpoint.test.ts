@@ -10,7 +10,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startClickHouseHttp, type ClickHouseHttp } from "../clickhouse-http/spawn.js";
 import { createTopic } from "../kafka/broker.js";
-import { produce, waitForCaughtUp } from "../support/kafka.js";
+import { produce } from "../support/kafka.js";
 import { tempDir } from "../support/store.js";
 import { metricValue, startCli } from "../support/worker.js";
 import { cityMessages, faultRig } from "./support.js";
@@ -100,8 +100,7 @@ describe("a chat endpoint that hangs or fails", () => {
       const extra: Record<string, string> = chat === undefined ? {} : { HOTLINE_ALERTS_FILE: routingFile(dir, mode), TEST_CHAT_URL: chat.url };
       const worker = startCli(["run"], rig.env(group, mode, extra));
       const url = await worker.ready;
-      await waitForCaughtUp(bootstrap, group, topic, PARTITIONS, 300_000);
-      await rig.waitForDetection(mode, worker, url);
+      await rig.caughtUp(group, mode, worker, url, PARTITIONS);
       const consumed = await metricValue(url, "hotline_sensor_events_consumed_total");
       if (mode === "hang") {
         // caught up and detected everything while the endpoint sat on every request it got

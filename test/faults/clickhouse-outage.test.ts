@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startClickHouseHttp, type ClickHouseHttp } from "../clickhouse-http/spawn.js";
 import { createTopic } from "../kafka/broker.js";
-import { committedOffsets, endOffsets, produce, waitForCaughtUp } from "../support/kafka.js";
+import { committedOffsets, produce } from "../support/kafka.js";
 import { tempDir } from "../support/store.js";
 import { metricValue, startCli } from "../support/worker.js";
 import { cityMessages, faultRig, LONG, sleep } from "./support.js";
@@ -40,12 +40,7 @@ describe("ClickHouse unreachable for a minute", () => {
     const env = rig.env(group, "outage", { HOTLINE_STORE_RETRY_MAX_MS: "2000", CLICKHOUSE_REQUEST_TIMEOUT_MS: "3000" });
     const worker = startCli(["run"], env);
     const url = await worker.ready;
-    const total = (await endOffsets(bootstrap, topic, PARTITIONS)).reduce((a, b) => a + b, 0);
-    for (;;) {
-      const done = (await committedOffsets(bootstrap, group, topic, PARTITIONS)).reduce((a, b) => a + b, 0);
-      if (done >= total / 4) break;
-      await sleep(100);
-    }
+    const { total } = await rig.committedShare(group, PARTITIONS, 1 / 4);
     const port = Number(new URL(endpoint.url).port);
     await endpoint.stop();
 
@@ -66,8 +61,7 @@ describe("ClickHouse unreachable for a minute", () => {
     expect(Math.max(...rss) - rss[0]!, rss.join(",")).toBeLessThanOrEqual(RSS_BOUND_BYTES);
 
     endpoint = await startClickHouseHttp(serverData, port);
-    await waitForCaughtUp(bootstrap, group, topic, PARTITIONS, 300_000);
-    await rig.waitForDetection("outage", worker, url);
+    await rig.caughtUp(group, "outage", worker, url, PARTITIONS);
     expect(await worker.stop()).toEqual({ code: 0, signal: null });
 
     const actual = await rig.snapshot("outage");

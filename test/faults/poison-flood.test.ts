@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startClickHouseHttp, type ClickHouseHttp } from "../clickhouse-http/spawn.js";
 import { createTopic } from "../kafka/broker.js";
-import { produce, topicSize, waitForCaughtUp } from "../support/kafka.js";
+import { produce, topicSize } from "../support/kafka.js";
 import { tempDir } from "../support/store.js";
 import { metricValue, startCli } from "../support/worker.js";
 import { cityMessages, faultRig, LONG, seeded, type Message } from "./support.js";
@@ -72,8 +72,7 @@ describe("a flood of poison on every partition", () => {
       const group = `${database}-${Date.now()}`;
       const worker = startCli(["run"], rig.env(group, database));
       const url = await worker.ready;
-      await waitForCaughtUp(bootstrap, group, topic, PARTITIONS, 300_000);
-      await rig.waitForDetection(database, worker, url);
+      await rig.caughtUp(group, database, worker, url, PARTITIONS);
       if (database === "flooded") expect(await metricValue(url, "hotline_sensor_events_consumed_total")).toBe(floodedInputs);
       expect(await worker.stop()).toEqual({ code: 0, signal: null });
       results[database] = await rig.snapshot(database);

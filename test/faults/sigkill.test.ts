@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startClickHouseHttp, type ClickHouseHttp } from "../clickhouse-http/spawn.js";
 import { createTopic } from "../kafka/broker.js";
-import { committedOffsets, endOffsets, produce, waitForCaughtUp } from "../support/kafka.js";
+import { committedOffsets, endOffsets, produce } from "../support/kafka.js";
 import { tempDir } from "../support/store.js";
 import { startCli } from "../support/worker.js";
 import { cityMessages, faultRig, LONG, seeded, sleep } from "./support.js";
@@ -61,8 +61,7 @@ describe("SIGKILL at random points during a replay from Kafka", () => {
 
     const last = startCli(["run"], rig.env(group, "killed"));
     const lastUrl = await last.ready;
-    await waitForCaughtUp(bootstrap, group, topic, PARTITIONS, 300_000);
-    await rig.waitForDetection("killed", last, lastUrl);
+    await rig.caughtUp(group, "killed", last, lastUrl, PARTITIONS);
     expect(await last.stop()).toEqual({ code: 0, signal: null });
 
     const actual = await rig.snapshot("killed");

@@ -6,7 +6,7 @@ import { simulate } from "../../src/sources/simulator/index.js";
 import type { ClickHouseHttp } from "../clickhouse-http/spawn.js";
 import { DETECTOR_SNAPSHOT_QUERIES, SNAPSHOT_QUERIES, tempDir } from "../support/store.js";
 import { expect } from "vitest";
-import { waitForCaughtUp } from "../support/kafka.js";
+import { committedOffsets, endOffsets, waitForCaughtUp } from "../support/kafka.js";
 import { metricValue, queryData, startCli, workerEnv, type RunningWorker } from "../support/worker.js";
 
 export const LATENESS_MS = 600_000;
@@ -40,6 +40,10 @@ export interface FaultRig {
   snapshot(database: string): Promise<Record<string, unknown[]>>;
   /** Waits until a live worker's detection watermark reaches the end of what `database` holds. */
   waitForDetection(database: string, worker: RunningWorker, url: string): Promise<void>;
+  /** Waits until the group has committed the whole topic and the worker's detection reached the end of what `database` holds. */
+  caughtUp(group: string, database: string, worker: RunningWorker, url: string, partitions: number): Promise<void>;
+  /** Waits until the group has committed at least `share` of the topic's messages; resolves how many it has of how many. */
+  committedShare(group: string, partitions: number, share: number): Promise<{ committed: number; total: number }>;
   /** One worker, no fault, over the whole topic into the database `reference`: its snapshot. */
   faultFreeRun(partitions: number): Promise<Record<string, unknown[]>>;
 }
@@ -86,12 +90,24 @@ export function faultRig(options: { bootstrap: () => string; topic: string; endp
         await sleep(500);
       }
     },
+    async caughtUp(group, database, worker, url, partitions) {
+      await waitForCaughtUp(options.bootstrap(), group, options.topic, partitions, 300_000);
+      await rig.waitForDetection(database, worker, url);
+    },
+    async committedShare(group, partitions, share) {
+      const sum = (offsets: number[]) => offsets.reduce((a, b) => a + b, 0);
+      const total = sum(await endOffsets(options.bootstrap(), options.topic, partitions));
+      for (;;) {
+        const committed = sum(await committedOffsets(options.bootstrap(), group, options.topic, partitions));
+        if (committed >= share * total) return { committed, total };
+        await sleep(100);
+      }
+    },
     async faultFreeRun(partitions) {
       const group = `ref-${Date.now()}`;
       const alone = startCli(["run"], rig.env(group, "reference"));
       const url = await alone.ready;
-      await waitForCaughtUp(options.bootstrap(), group, options.topic, partitions, 300_000);
-      await rig.waitForDetection("reference", alone, url);
+      await rig.caughtUp(group, "reference", alone, url, partitions);
       expect(await alone.stop()).toEqual({ code: 0, signal: null });
       return rig.snapshot("reference");
     },
