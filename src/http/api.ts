@@ -15,7 +15,9 @@ import { alertRoutes, registerAlertApi } from "./alerts.js";
 import { allows, createAuthenticator, createRateLimiter, type Caller, type RouteRole } from "./auth.js";
 import { BodyError, ingestBodyJson, ingestBodyNdjson, ingestItems, ingestResponse, JSON_TYPE, NDJSON_TYPES, splitBody, type IngestDeps } from "./ingest.js";
 import { buildOpenApi } from "./openapi.js";
-import { CursorError, pageOf, readPage, RESULT_ENDPOINTS, type GrafanaLinks } from "./results.js";
+import type { GrafanaLinks } from "./result-fields.js";
+import { CursorError, pageOf, readPage } from "./result-pages.js";
+import { RESULT_ENDPOINTS } from "./results.js";
 import { AUTH_RESPONSES, errorBody, issuesOf, type ErrorBody, type RouteSpec } from "./spec.js";
 
 export interface ApiDeps {
