@@ -15,6 +15,7 @@ import { createSimulatorSource } from "../sources/simulator/index.js";
 import { systemClock, type Clock } from "../pipeline/pipeline.js";
 import type { Logger } from "../telemetry/log.js";
 import { migrationsApplied } from "../wiring.js";
+import { writesReadiness } from "../pipeline/write-health.js";
 import { startDetection } from "./detection.js";
 import { openWorkerParts, runPipeline, type WorkerParts } from "./worker.js";
 
@@ -34,6 +35,7 @@ export async function runCommand(config: Config, logger: Logger): Promise<void> 
       { name: "store", check: () => parts.store.ping() },
       { name: "migrations", check: () => migrationsApplied(parts.store, config) },
       { name: "source", check: async () => (source.ready === undefined ? true : source.ready()) },
+      { name: "writes", check: async () => writesReadiness(parts.writes) },
     ],
   });
   try {

@@ -11,6 +11,7 @@ import type { Source } from "../sources/message.js";
 import type { Store } from "../store/port.js";
 import type { Logger } from "../telemetry/log.js";
 import { createMetrics, type Metrics } from "../telemetry/metrics.js";
+import { WriteHealth } from "../pipeline/write-health.js";
 import { applyMigrations, openHasher, openStore } from "../wiring.js";
 
 export interface WorkerParts {
@@ -19,6 +20,8 @@ export interface WorkerParts {
   readonly registry: Registry;
   readonly metrics: Metrics;
   readonly store: Store;
+  /** Whether the pipeline's writes go through (/readyz). */
+  readonly writes: WriteHealth;
 }
 
 /** Opens the store and applies migrations, waiting (with backoff) while ClickHouse is unreachable. */
@@ -31,7 +34,7 @@ export async function openWorkerParts(config: Config, logger: Logger): Promise<W
     try {
       store = await openStore(config);
       await applyMigrations(store, config, logger);
-      return { config, logger, registry, metrics, store };
+      return { config, logger, registry, metrics, store, writes: new WriteHealth() };
     } catch (error) {
       await store?.close();
       if (decide(error) === "stop") throw error;
@@ -73,6 +76,7 @@ export async function runPipeline(parts: WorkerParts, options: RunOptions): Prom
       onRebuild: (report) => logger.info(report, "detector state rebuilt from the store"),
       onResults: alerter && ((tables) => alerter.offer(tables)),
       onBatch: options.onBatch,
+      writeHealth: parts.writes,
     },
     {
       batchMaxRows: config.batch.maxRows,

@@ -4,17 +4,20 @@ import { z } from "zod";
 import { hotlineEvent, isEventType, SCHEMA_VERSION, type HotlineEvent } from "./event.js";
 import { instantMs, normalise, type EventRow } from "./normalise.js";
 import { scrubText, type PersonalDataHasher } from "./personal-data.js";
+import { findBrokenText, wellFormed, type TextFault } from "./text.js";
 
 export const DEAD_LETTER_REASONS = [
   "oversized",
   "invalid_utf8",
   "malformed_json",
   "not_an_object",
+  "invalid_text",
   "unsupported_version",
   "unknown_type",
   "schema_violation",
   "timestamp_out_of_range",
   "too_late",
+  "store_refused",
 ] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
@@ -50,10 +53,11 @@ export function ingest(bytes: Uint8Array, source: string, hasher: PersonalDataHa
     kind: "rejected",
     rejection: {
       reasonCode,
-      reason,
-      eventId: readString(raw, "event_id"),
-      type: readString(raw, "type"),
-      payload: scrubText(text.length > MAX_STORED_PAYLOAD_CHARS ? text.slice(0, MAX_STORED_PAYLOAD_CHARS) : text),
+      // the letter itself must be storable: no lone surrogate from the input, nor from a cut through a pair
+      reason: wellFormed(reason),
+      eventId: wellFormed(readString(raw, "event_id")),
+      type: wellFormed(readString(raw, "type")),
+      payload: wellFormed(scrubText(text.length > MAX_STORED_PAYLOAD_CHARS ? text.slice(0, MAX_STORED_PAYLOAD_CHARS) : text)),
       payloadBytes: bytes.byteLength,
     },
   });
@@ -77,6 +81,8 @@ export function ingest(bytes: Uint8Array, source: string, hasher: PersonalDataHa
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     return reject("not_an_object", `an event must be a JSON object, got ${Array.isArray(raw) ? "an array" : raw === null ? "null" : typeof raw}`, text);
   }
+  const broken = findBrokenText(raw);
+  if (broken !== undefined) return reject("invalid_text", describeBrokenText(broken), text, raw);
   const version = (raw as Record<string, unknown>)["schema_version"];
   if (version !== SCHEMA_VERSION) {
     return reject("unsupported_version", `schema_version must be ${SCHEMA_VERSION}, got ${JSON.stringify(version) ?? "nothing"}`, text, raw);
@@ -101,6 +107,11 @@ function readString(raw: unknown, key: string): string {
   if (typeof raw !== "object" || raw === null) return "";
   const value = (raw as Record<string, unknown>)[key];
   return typeof value === "string" ? value.slice(0, 128) : "";
+}
+
+function describeBrokenText({ path, broken, inKey }: TextFault): string {
+  const where = inKey ? `the key ${path}` : path;
+  return `${where} holds a lone UTF-16 surrogate (${broken.codeUnit} at character ${broken.index}), which is not Unicode text and cannot be stored: send well-formed UTF-8 (a character outside the BMP as one whole \\uD8xx\\uDCxx pair), or drop the broken character`;
 }
 
 /** One line per issue: `data.location.lat: lat and lon come together or not at all`. */

@@ -10,8 +10,8 @@ import type { RouteSpec } from "./spec.js";
 
 export interface ReadinessCheck {
   readonly name: string;
-  /** Resolves true when ready; never throws (a throw counts as not ready). */
-  check(): Promise<boolean>;
+  /** Resolves true when ready, or false or why not; never throws (a throw counts as not ready). */
+  check(): Promise<boolean | { readonly ready: false; readonly reason: string }>;
 }
 
 export interface AppDeps {
@@ -24,7 +24,13 @@ export interface AppDeps {
 }
 
 const health = z.object({ status: z.literal("ok") }).meta({ id: "Health" });
-const readiness = z.object({ status: z.enum(["ready", "not ready"]), checks: z.record(z.string(), z.boolean()) }).meta({ id: "Readiness" });
+const readiness = z
+  .object({
+    status: z.enum(["ready", "not ready"]),
+    checks: z.record(z.string(), z.boolean()),
+    reasons: z.record(z.string(), z.string()).optional().meta({ description: "Why a failing check fails, by check, where it says." }),
+  })
+  .meta({ id: "Readiness" });
 
 const HEALTH_ROUTES: readonly RouteSpec[] = [
   { method: "GET", url: "/healthz", summary: "Liveness", description: "200 while the process runs. No token.", role: undefined, responses: { 200: { description: "Alive.", schema: health } } },
@@ -32,7 +38,7 @@ const HEALTH_ROUTES: readonly RouteSpec[] = [
     method: "GET",
     url: "/readyz",
     summary: "Readiness",
-    description: "200 when the store, the migrations and the source are ready, else 503 naming the failing check. No token.",
+    description: "200 when the store, the migrations and the source are ready and the last write went through, else 503 naming the failing check (and why, in `reasons`). No token.",
     role: undefined,
     responses: { 200: { description: "Ready.", schema: readiness }, 503: { description: "Not ready.", schema: readiness } },
   },
@@ -59,9 +65,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const results = await Promise.all(
       deps.readiness.map(async ({ name, check }) => [name, await Promise.resolve().then(check).catch(() => false)] as const),
     );
-    const checks = Object.fromEntries(results);
-    const ready = results.every(([, ok]) => ok);
-    return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready", checks });
+    const checks = Object.fromEntries(results.map(([name, result]) => [name, result === true]));
+    const reasons = Object.fromEntries(results.flatMap(([name, result]) => (typeof result === "object" ? [[name, result.reason]] : [])));
+    const ready = results.every(([, result]) => result === true);
+    return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready", checks, ...(Object.keys(reasons).length === 0 ? {} : { reasons }) });
   });
 
   if (withMetrics) app.get("/metrics", (_request, reply) => sendMetrics(deps.registry, reply));

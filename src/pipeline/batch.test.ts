@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { exampleEvents, type RawEvent } from "../../test/support/examples.js";
 import type { IngestLimits } from "../contract/ingest.js";
 import { createHasher } from "../contract/personal-data.js";
+import { findBrokenText } from "../contract/text.js";
 import type { SourceMessage, SourcePosition } from "../sources/message.js";
 import { prepareBatch } from "./batch.js";
 
@@ -66,6 +67,7 @@ describe("prepareBatch", () => {
     ["schema_violation", json({ ...example("call.offered"), event_id: "x" })],
     ["timestamp_out_of_range", json({ ...example("call.offered"), occurred_at: "1999-12-31T23:59:59+08:00" })],
     ["oversized", Buffer.from(`"${"x".repeat(limits.maxEventBytes)}"`)],
+    ["invalid_text", Buffer.from(JSON.stringify(example("call.offered")).replace('"queue":"', '"queue":"\\ud800'))],
   ])("dead-letters %s inputs", (reasonCode, bytes) => {
     const batch = prepareBatch([atLine(bytes, 7)], hasher, limits, NOW_MS);
     expect(batch.events).toEqual([]);
@@ -139,6 +141,44 @@ describe("prepareBatch", () => {
     const batch = prepareBatch([atLine(bytes, 1)], hasher, limits, NOW_MS);
     expect(batch.deadLetters).toHaveLength(1);
     expect(JSON.stringify(batch.deadLetters)).not.toContain(PHONE);
+  });
+
+  // ClickHouse refuses a lone surrogate (Code 25) and breaks a lone low one (contract/text.ts):
+  // the event is a dead letter naming the field, and the letter's own text is repaired.
+  it("dead-letters a lone surrogate in any string as invalid_text, naming the field, with the letter repaired", () => {
+    const created = JSON.stringify(example("ticket.created"));
+    const inText = Buffer.from(created.replace(/"text":"/, '"text":"\\ud800'));
+    const inKey = Buffer.from(created.replace(/"data":\{/, '"data":{"\\udc00x":1,'));
+    const invalidWithBrokenId = Buffer.from(JSON.stringify({ ...example("call.offered"), data: {} }).replace(/"event_id":"/, '"event_id":"\\udbff'));
+    const batch = prepareBatch(numbered([inText, inKey, invalidWithBrokenId, json(example("call.offered"))]), hasher, limits, NOW_MS);
+    expect(batch.events.map((e) => e.row.event_id)).toEqual([example("call.offered").event_id]);
+    expect(batch.deadLetters.map((d) => d.reason_code)).toEqual(["invalid_text", "invalid_text", "invalid_text"]);
+    expect(batch.deadLetters[0]?.reason).toMatch(/^data\.text holds a lone UTF-16 surrogate \(\\ud800 at character 0\).*send well-formed UTF-8/);
+    expect(batch.deadLetters[1]?.reason).toMatch(/^the key data\.\ufffdx holds a lone UTF-16 surrogate \(\\udc00/);
+    expect(batch.deadLetters[2]?.reason).toMatch(/^event_id holds/);
+    expect(batch.deadLetters[2]?.event_id).toBe(`\ufffd${example("call.offered").event_id}`);
+    expect(batch.deadLetters.map((d) => d.payload_bytes)).toEqual([inText.byteLength, inKey.byteLength, invalidWithBrokenId.byteLength]);
+    expect(findBrokenText(batch.deadLetters)).toBeUndefined();
+  });
+
+  it("never makes a dead letter or an event row with a lone surrogate, whatever UTF-16 the strings hold", () => {
+    const offered = example("call.offered");
+    const anyUtf16 = fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 12 }).map((units) => String.fromCharCode(...units));
+    fc.assert(
+      fc.property(anyUtf16, anyUtf16, anyUtf16, fc.integer({ min: 0, max: 3 }), (id, queue, key, cut) => {
+        const inputs = [
+          json({ ...offered, event_id: `ev-${id}-00000000`, data: { ...(offered["data"] as object), queue } }),
+          json({ ...offered, type: id, [key]: queue }),
+          // a cut through a surrogate pair at the dead letter's payload limit (16 KiB of text)
+          Buffer.from(`${" ".repeat(16 * 1024 - 1 - cut)}😀${id}x`),
+        ];
+        const batch = prepareBatch(numbered(inputs), hasher, limits, NOW_MS);
+        expect(batch.events.length + batch.deadLetters.length).toBe(inputs.length);
+        expect(findBrokenText(batch.deadLetters)).toBeUndefined();
+        expect(findBrokenText(batch.events.map((e) => e.row))).toBeUndefined();
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("accounts for every input exactly once, whatever the mix", () => {

@@ -5,6 +5,7 @@ import { ingest, type IngestLimits, type Rejection } from "../contract/ingest.js
 import type { EventRow } from "../contract/normalise.js";
 import { msToStoreTime } from "../contract/store-time.js";
 import { scrubText, type PersonalDataHasher } from "../contract/personal-data.js";
+import { wellFormed } from "../contract/text.js";
 import { describePosition, type SourceMessage, type SourcePosition } from "../sources/message.js";
 
 /** One row of `dead_letters` (schemas/clickhouse/002_dead_letters.sql). */
@@ -60,6 +61,7 @@ export function prepareBatch(messages: readonly SourceMessage[], hasher: Persona
   return { events, deadLetters, duplicatesInBatch, preparedAtMs: nowMs };
 }
 
+/** The row of a rejection; its text is made well-formed, so the letter itself is never what the store refuses. */
 export function deadLetterRow(position: SourcePosition, source: string, rejection: Rejection, nowMs: number): DeadLetterRow {
   return {
     dead_lettered_at: msToStoreTime(nowMs),
@@ -71,10 +73,10 @@ export function deadLetterRow(position: SourcePosition, source: string, rejectio
     file: position.kind === "file" ? position.file : "",
     line: position.kind === "file" ? position.line : null,
     reason_code: rejection.reasonCode,
-    reason: scrubText(rejection.reason),
-    event_id: scrubText(rejection.eventId),
-    type: scrubText(rejection.type),
-    payload: rejection.payload,
+    reason: wellFormed(scrubText(rejection.reason)),
+    event_id: wellFormed(scrubText(rejection.eventId)),
+    type: wellFormed(scrubText(rejection.type)),
+    payload: wellFormed(rejection.payload),
     payload_bytes: rejection.payloadBytes,
   };
 }

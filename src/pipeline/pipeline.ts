@@ -13,6 +13,7 @@ import type { Metrics } from "../telemetry/metrics.js";
 import { prepareBatch, type PreparedBatch, type PreparedEvent } from "./batch.js";
 import { deriveAll, type Deriver, type TableRows } from "./derive.js";
 import { LatenessGate } from "./lateness.js";
+import type { WriteHealth } from "./write-health.js";
 import { rebuildDerivers, type RebuildReport } from "./rebuild.js";
 import { writeBatch, writeDerived, type DeadLetterSink, type WriteResult, type WriteTimer } from "./writer.js";
 
@@ -59,6 +60,8 @@ export interface PipelineDeps {
   readonly onResults?: ((tables: readonly TableRows[]) => void) | undefined;
   /** Called after each rebuild of the detectors' state. */
   readonly onRebuild?: ((report: RebuildReport & { readonly derivers: readonly string[]; readonly seconds: number }) => void) | undefined;
+  /** Told of every write that succeeds or fails, for /readyz. */
+  readonly writeHealth?: WriteHealth | undefined;
   /** Called after each durable batch, e.g. for progress on a terminal. */
   readonly onBatch?: ((progress: PipelineProgress) => void) | undefined;
 }
@@ -96,10 +99,12 @@ export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pi
       try {
         const result = await write();
         metrics.storeAvailable.set(1);
+        deps.writeHealth?.succeeded();
         return result;
       } catch (error) {
         if (decide(error) === "stop") throw error;
         metrics.storeAvailable.set(0);
+        deps.writeHealth?.failed(`the store takes no writes, retrying the batch: ${error instanceof Error ? error.message.slice(0, 300) : String(error)}`, clock.nowMs());
         metrics.storeRetries.inc();
         logger.warn({ err: describe(error), retryInMs: backoffMs }, "store unavailable; consumption paused, retrying the batch");
         if (stopping) return undefined;
@@ -170,12 +175,20 @@ export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pi
       const detect = deriveOnce(derivers);
       const result = await writeWithRetry(() => writeBatch(store, batch, deps.deadLetterSink, timeWrite, gate, detect.run));
       if (result === undefined) return "stop"; // stopping while the store was down: nothing acked, all will be re-delivered
-      // Derived rows are written until durable, before the ack. A crash before this write is
-      // healed at the next start, when the derivers replay the stored events.
-      const derived = detect.rows(result.stored);
-      if (derived.length > 0) {
-        if ((await writeWithRetry(() => writeDerived(store, derived, timeWrite))) === undefined) return "stop";
-        deps.onResults?.(derived);
+      if (result.refused > 0 && typeof deps.derivers === "function") {
+        // The detectors saw the events the store then refused: rebuilt from what is stored instead,
+        // as a restarted worker would be (the rebuild writes the rows of the last day again).
+        const create = deps.derivers;
+        logger.warn({ refused: result.refused }, "the store refused events the detectors had seen: rebuilding them from the store");
+        if ((await writeWithRetry(() => rebuild(create))) === undefined) return "stop";
+      } else {
+        // Derived rows are written until durable, before the ack. A crash before this write is
+        // healed at the next start, when the derivers replay the stored events.
+        const derived = detect.rows(result.stored);
+        if (derived.length > 0) {
+          if ((await writeWithRetry(() => writeDerived(store, derived, timeWrite))) === undefined) return "stop";
+          deps.onResults?.(derived);
+        }
       }
       if (options.killBeforeCommitAfterBatches !== undefined && progress.batches + 1 >= options.killBeforeCommitAfterBatches) {
         logger.warn("failpoint HOTLINE_FAILPOINT_KILL_BEFORE_COMMIT: killing the worker between write and commit");

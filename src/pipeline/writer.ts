@@ -8,6 +8,7 @@ import { scrubText } from "../contract/personal-data.js";
 import { stringArrayLiteral } from "../store/sql.js";
 import { deadLetterRow, type DeadLetterRow, type PreparedBatch, type PreparedEvent } from "./batch.js";
 import type { LateEvent, LatenessGate } from "./lateness.js";
+import { insertDeadLetters, insertEvents, type EventsInsert } from "./refusals.js";
 import type { TableRows } from "./derive.js";
 
 export interface WriteResult {
@@ -15,6 +16,8 @@ export interface WriteResult {
   readonly deadLettered: readonly DeadLetterRow[];
   readonly alreadyStoredEvents: number;
   readonly alreadyStoredDeadLetters: number;
+  /** Events the store refused for their values (refusals.ts): dead letters now, though `whileInserting` was given them. */
+  readonly refused: number;
 }
 
 /** Publishes dead letters elsewhere (the Kafka dead-letter topic) before they are stored. */
@@ -51,23 +54,28 @@ export async function writeBatch(store: Store, batch: PreparedBatch, sink: DeadL
   }
 
   if (deadLettered.length > 0 && sink !== undefined) await sink.publish(deadLettered);
+  let refused: EventsInsert["refused"] = [];
   if (stored.length > 0) {
-    const inserting = timed(time, "events", () => store.insert("events", stored.map((e) => e.row)));
+    const inserting = timed(time, "events", () => insertEvents(store, stored, batch.preparedAtMs));
     inserting.catch(() => undefined); // awaited below, after the detectors: a quick failure must not count as unhandled
     if (whileInserting !== undefined) {
       // one turn of the event loop first, so the insert has reached the engine before the thread is taken
       await new Promise<void>((resolve) => setImmediate(resolve));
       whileInserting(stored);
     }
-    await inserting;
+    ({ refused } = await inserting);
   }
-  if (deadLettered.length > 0) await timed(time, "dead_letters", () => store.insert("dead_letters", deadLettered));
+  const refusedLetters = await unstoredRefusals(store, refused, sink);
+  const letters = refusedLetters.length === 0 ? deadLettered : [...deadLettered, ...refusedLetters];
+  if (letters.length > 0) await timed(time, "dead_letters", () => insertDeadLetters(store, letters));
   judgement?.commit();
+  const refusedIds = new Set(refused.map((r) => r.event.row.event_id));
   return {
-    stored,
-    deadLettered,
+    stored: refusedIds.size === 0 ? stored : stored.filter((e) => !refusedIds.has(e.row.event_id)),
+    deadLettered: letters,
     alreadyStoredEvents: batch.events.length - fresh.length,
     alreadyStoredDeadLetters: batch.deadLetters.length - deadLettered.length,
+    refused: refused.length,
   };
 }
 
@@ -81,10 +89,20 @@ export async function writeDerived(store: Store, tables: readonly TableRows[], t
   return written;
 }
 
-async function timed(time: WriteTimer, table: string, write: () => Promise<void>): Promise<void> {
+async function timed<T>(time: WriteTimer, table: string, write: () => Promise<T>): Promise<T> {
   const started = process.hrtime.bigint();
-  await write();
+  const result = await write();
   time(table, Number(process.hrtime.bigint() - started) / 1e9);
+  return result;
+}
+
+/** The letters of refused events not stored before (a retried batch finds them again), published first. */
+async function unstoredRefusals(store: Store, refused: EventsInsert["refused"], sink: DeadLetterSink | undefined): Promise<DeadLetterRow[]> {
+  if (refused.length === 0) return [];
+  const known = await storedDeadLetterSources(store, refused.map((r) => r.letter));
+  const letters = refused.map((r) => r.letter).filter((l) => !known.has(l.source));
+  if (letters.length > 0 && sink !== undefined) await sink.publish(letters);
+  return letters;
 }
 
 /** The ids of this batch already in `events`. A re-delivered event keeps its occurred_at, so the time range narrows the scan. */
