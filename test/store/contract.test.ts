@@ -6,6 +6,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { brokenText } from "../../src/contract/text.js";
 import { SensorError } from "../../src/errors.js";
 import { openChdbStore } from "../../src/store/chdb.js";
 import { openClickHouseStore } from "../../src/store/clickhouse.js";
@@ -105,6 +106,52 @@ function storeContract(kind: Store["kind"], start: () => Promise<Adapter>): void
       const mismatch = await rejection(store.insert("typed", [{ u: "not a number" }]));
       expect(mismatch.storeCode).toEqual(expect.any(Number));
       expect(mismatch.storeType).toMatch(/^[A-Z_]+$/);
+    });
+
+    // What the engine refuses, probed (src/contract/text.ts keeps the findings): every odd string
+    // comes back byte for byte exactly when the contract's text check finds nothing in it; a lone
+    // high surrogate is refused (Code 25), a lone low one is stored broken.
+    it("stores every odd string byte for byte unless the contract's text check finds a lone surrogate in it", async () => {
+      const store = await fresh();
+      await store.command("CREATE TABLE odd (k UInt32, s String, a Array(String), l LowCardinality(String)) ENGINE = MergeTree ORDER BY k");
+      const odd = [
+        "a\ud800b", "ab\udbff", "\udc00ab", "a\udfffb", "\udc00\ud800", "y".repeat(100_000) + "\ud800", "😀", "a\u0000b", "\u0001\u001f\u007f\u0085\u009f",
+        "\ufffe\uffff\ufdd0", "\ufeffbom", "\u2028\u2029", "back\\slash \\ud800 \\u0000 \\", "\"'`", "$$ $x$ heredoc", "\t\n\r", "中".repeat(1_000_000), "\ufffd", "\u{10ffff}",
+      ];
+      for (const [k, s] of odd.entries()) {
+        const outcome = await store.insert("odd", [{ k, s, a: [s], l: s }]).then(() => "stored" as const, (error: unknown) => error);
+        if (brokenText(s) === undefined) {
+          expect(outcome).toBe("stored");
+          expect(await store.query("SELECT s, a, l FROM odd WHERE k = {k:UInt32}", { k })).toEqual([{ s, a: [s], l: s }]);
+        } else if (outcome === "stored") {
+          expect((await store.query<{ s: string }>("SELECT s FROM odd WHERE k = {k:UInt32}", { k }))[0]?.s).not.toBe(s);
+        } else {
+          expect(outcome).toMatchObject({ code: "STORE_REFUSED_DATA", storeCode: 25, storeType: "CANNOT_PARSE_ESCAPE_SEQUENCE" });
+        }
+      }
+      // the one that matters: the high surrogate of the issue is refused, not stored broken
+      expect(await rejection(store.insert("odd", [{ k: 99, s: "\ud800", a: [], l: "" }]))).toMatchObject({ code: "STORE_REFUSED_DATA", retriable: false, storeCode: 25 });
+    });
+
+    it("classifies the engine's refusals by its codes: the data is wrong, the request is wrong, the store is away", async () => {
+      const store = await fresh();
+      await store.command("CREATE TABLE typed_rows (k String, t DateTime64(3, 'UTC'), n UInt16) ENGINE = MergeTree ORDER BY k");
+      const row = { k: "a", t: "2026-01-01 00:00:00.000", n: 1 };
+      // the data is wrong: the rows' values cannot be parsed
+      expect(await rejection(store.insert("typed_rows", [{ ...row, k: "\ud800" }]))).toMatchObject({ code: "STORE_REFUSED_DATA", retriable: false, storeCode: 25 });
+      expect(await rejection(store.insert("typed_rows", [{ ...row, t: "not a time" }]))).toMatchObject({ code: "STORE_REFUSED_DATA", storeCode: 41, storeType: "CANNOT_PARSE_DATETIME" });
+      expect(await rejection(store.insert("typed_rows", [{ ...row, n: -1 }]))).toMatchObject({ code: "STORE_REFUSED_DATA", storeCode: 72, storeType: "CANNOT_PARSE_NUMBER" });
+      // the request is wrong: its SQL or its target
+      expect(await rejection(store.query("SELECT nope(1)"))).toMatchObject({ code: "STORE_REJECTED", retriable: false, storeCode: 46, storeType: "UNKNOWN_FUNCTION" });
+      expect(await rejection(store.query("SELECT nope FROM typed_rows"))).toMatchObject({ code: "STORE_REJECTED", storeCode: 47 });
+      expect(await rejection(store.query("SELEC 1"))).toMatchObject({ code: "STORE_REJECTED", storeCode: 62 });
+      // the store is away or busy: a limit, a timeout, a table with too many parts to take more
+      expect(await rejection(store.query("SELECT count() FROM numbers(100000000000) SETTINGS max_execution_time = 0.2"))).toMatchObject({ code: "STORE_UNAVAILABLE", retriable: true, storeCode: 159 });
+      expect(await rejection(store.query("SELECT groupArray(number) FROM numbers(10000000) SETTINGS max_memory_usage = 1000000"))).toMatchObject({ code: "STORE_UNAVAILABLE", storeCode: 241 });
+      await store.command("CREATE TABLE crowded (k String) ENGINE = MergeTree ORDER BY k SETTINGS parts_to_throw_insert = 1, parts_to_delay_insert = 1");
+      await store.command("SYSTEM STOP MERGES crowded");
+      await store.insert("crowded", [{ k: "a" }]);
+      expect(await rejection(store.insert("crowded", [{ k: "b" }]))).toMatchObject({ code: "STORE_UNAVAILABLE", retriable: true, storeCode: 252, storeType: "TOO_MANY_PARTS" });
     });
 
     it("drops a repeated insert with the same deduplication token, in the table and its views' targets", async () => {
