@@ -10,6 +10,7 @@ import type { ApiDeps } from "../../src/http/api.js";
 import { buildApp } from "../../src/http/app.js";
 import { pipelineTarget } from "../../src/http/targets.js";
 import { createPipeline, systemClock, type Pipeline } from "../../src/pipeline/pipeline.js";
+import { WriteHealth, writesReadiness } from "../../src/pipeline/write-health.js";
 import { createPushSource, type PushSource } from "../../src/sources/push.js";
 import type { Store } from "../../src/store/port.js";
 import { createMetrics } from "../../src/telemetry/metrics.js";
@@ -36,6 +37,7 @@ export async function startApi(store: Store, options: Partial<ApiDeps> & { hashK
   const metrics = createMetrics(registry, { processMetrics: false });
   const config = loadConfig({});
   const push = createPushSource({ store, maxQueued: 20_000, settleBackoffMs: 50 });
+  const writes = new WriteHealth();
   const pipeline = createPipeline(
     {
       source: push,
@@ -45,6 +47,7 @@ export async function startApi(store: Store, options: Partial<ApiDeps> & { hashK
       logger: pino({ level: "silent" }),
       clock: systemClock,
       derivers: options.withDerivers === false ? undefined : () => createDerivers(config),
+      writeHealth: writes,
     },
     {
       batchMaxRows: 2_000,
@@ -58,7 +61,10 @@ export async function startApi(store: Store, options: Partial<ApiDeps> & { hashK
   const running = pipeline.run();
   const app = buildApp({
     registry,
-    readiness: [{ name: "store", check: () => store.ping() }],
+    readiness: [
+      { name: "store", check: () => store.ping() },
+      { name: "writes", check: async () => writesReadiness(writes) },
+    ],
     api: {
       tokens: TOKENS,
       ratePerSecond: 1_000_000,
