@@ -63,6 +63,8 @@ export function renderContractDoc(input: ContractDocInput): string {
     "  keyed hash (`caller_key`) at ingest and scrubs phone and ID numbers from free text before storing anything.",
     "- *Required* is relative to the enclosing object: a required field of an optional object is required",
     "  only when that object is present. Where a value has several forms, *form A/B/…* names the form a field belongs to.",
+    "- Text is Unicode: a string or key holding a lone UTF-16 surrogate (the JSON escape `\\ud800` without its pair)",
+    "  is rejected as `invalid_text`, naming the field; ClickHouse cannot store it.",
     "- An event the sensor rejects becomes a dead letter with the reason; it is never silently dropped.",
     "",
     "## Event types",

@@ -44,6 +44,13 @@ describe("GET /readyz", () => {
     expect(response.json()).toEqual({ status: "not ready", checks: { store: true, migrations: false, source: true } });
   });
 
+  it("answers 503 with the reason a failing check gives", async () => {
+    const writes: ReadinessCheck = { name: "writes", check: async () => ({ ready: false, reason: "the store takes no writes, retrying the batch" }) };
+    const response = await app([check("store", true), writes]).inject({ method: "GET", url: "/readyz" });
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toEqual({ status: "not ready", checks: { store: true, writes: false }, reasons: { writes: "the store takes no writes, retrying the batch" } });
+  });
+
   it("counts a check whose promise rejects as not ready", async () => {
     const failing: ReadinessCheck = { name: "source", check: async () => Promise.reject(new Error("broker unreachable")) };
     const response = await app([check("store", true), failing]).inject({ method: "GET", url: "/readyz" });

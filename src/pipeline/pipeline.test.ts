@@ -11,6 +11,7 @@ import { createMetrics, type Metrics } from "../telemetry/metrics.js";
 import type { DeadLetterRow } from "./batch.js";
 import { createPipeline, type Clock, type Pipeline, type PipelineOptions, type PipelineProgress } from "./pipeline.js";
 import type { DeadLetterSink } from "./writer.js";
+import { WriteHealth, writesReadiness } from "./write-health.js";
 
 const NOW_MS = Date.parse("2026-12-20T00:00:00Z"); // after every example event
 const examples = exampleEvents();
@@ -126,6 +127,7 @@ interface Harness {
   readonly metrics: Metrics;
   readonly pipeline: Pipeline;
   readonly reported: PipelineProgress[];
+  readonly writes: WriteHealth;
 }
 
 function harness(batches: readonly SourceMessage[][], options: Partial<PipelineOptions> = {}, deadLetterSink?: DeadLetterSink): Harness {
@@ -136,6 +138,7 @@ function harness(batches: readonly SourceMessage[][], options: Partial<PipelineO
   const registry = new Registry();
   const metrics = createMetrics(registry, { processMetrics: false });
   const reported: PipelineProgress[] = [];
+  const writes = new WriteHealth();
   const pipeline = createPipeline(
     {
       source,
@@ -146,6 +149,7 @@ function harness(batches: readonly SourceMessage[][], options: Partial<PipelineO
       logger: pino({ level: "silent" }),
       deadLetterSink,
       onBatch: (progress) => reported.push(structuredClone(progress)),
+      writeHealth: writes,
     },
     {
       batchMaxRows: 100,
@@ -155,7 +159,7 @@ function harness(batches: readonly SourceMessage[][], options: Partial<PipelineO
       ...options,
     },
   );
-  return { log, source, store, clock, registry, metrics, pipeline, reported };
+  return { log, source, store, clock, registry, metrics, pipeline, reported, writes };
 }
 
 const unavailable = () => storeError("connect ECONNREFUSED 127.0.0.1:8123", undefined, undefined);
@@ -219,8 +223,10 @@ describe("createPipeline", () => {
     const h = harness([[at(1, valid(0)), at(2, valid(1))], [at(3, valid(2))]], { storeRetryMaxMs: 500 });
     h.store.failure = unavailable();
     const availableWhileDown: number[] = [];
+    const readinessWhileDown: unknown[] = [];
     h.clock.onSleep = async () => {
       availableWhileDown.push(await metricValue(h.registry, "hotline_sensor_store_available"));
+      readinessWhileDown.push(writesReadiness(h.writes));
       if (h.clock.sleeps.length === 6) h.store.failure = undefined;
     };
     const progress = await h.pipeline.run();
@@ -236,6 +242,11 @@ describe("createPipeline", () => {
     expect(progress).toMatchObject({ batches: 2, inputs: 3, stored: 3, duplicates: 0 });
 
     expect(availableWhileDown).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(readinessWhileDown).toHaveLength(6);
+    for (const answer of readinessWhileDown) {
+      expect(answer).toEqual({ ready: false, reason: expect.stringMatching(/^the store takes no writes, retrying the batch: connect ECONNREFUSED .* \(failing since 2026-12-20T00:00:00\.000Z\)$/) as unknown });
+    }
+    expect(writesReadiness(h.writes)).toBe(true);
     expect(await metricValue(h.registry, "hotline_sensor_store_available")).toBe(1);
     expect(await metricValue(h.registry, "hotline_sensor_store_retries_total")).toBe(6);
   });

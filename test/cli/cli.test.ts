@@ -18,7 +18,7 @@ describe("hotline-sensor CLI", () => {
     expect(await fetch(`${url}/healthz`).then((r) => r.json())).toEqual({ status: "ok" });
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: "ready", checks: { store: true, migrations: true, source: true } });
+    expect(await ready.json()).toEqual({ status: "ready", checks: { store: true, migrations: true, source: true, writes: true } });
     const metrics = await (await fetch(`${url}/metrics`)).text();
     for (const name of [
       "hotline_sensor_events_consumed_total",
