@@ -1,5 +1,5 @@
 // Fault: thousands of invalid messages — malformed, wrong shapes, unknown versions and types,
-// broken UTF-8, oversized, impossible times — spread over every partition between a city's
+// broken UTF-8, oversized, impossible times, lone surrogates — spread over every partition between a city's
 // events. Every partition keeps flowing: the group catches up, every invalid message is a dead
 // letter with its reason (in the table and the dead-letter topic), and everything else equals a
 // run of the same city without the flood.
@@ -26,6 +26,9 @@ const KINDS: readonly { reason: string; make: (valid: Record<string, unknown>, i
   { reason: "invalid_utf8", make: () => Uint8Array.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d]) },
   // a call event: a ticket event with deadlines (sla) would fail its schema first, before the time check
   { reason: "timestamp_out_of_range", make: (_v, i) => JSON.stringify({ ...CALL, occurred_at: "1990-01-01T00:00:00+08:00", event_id: `flood-event-${i}` }) },
+  // lone surrogates (the JSON escape \ud800 without its pair): ClickHouse refuses them (Code 25)
+  { reason: "invalid_text", make: (v, i) => JSON.stringify({ ...v, source_system: "gongdan-\ud800", event_id: `flood-event-${i}` }) },
+  { reason: "invalid_text", make: (v, i) => JSON.stringify({ ...v, data: { nonsense: true }, event_id: `\udbffflood-event-${i}` }) },
 ];
 
 describe("a flood of poison on every partition", () => {

@@ -143,6 +143,7 @@ describe("conservation of inputs", () => {
       make({ data: { department: { code: "x" } } }),
       make({ occurred_at: "2999-01-01T00:00:00+08:00" }),
       JSON.stringify({ ...valid, event_id: "reasons-big", data: { department: { code: "d", name: "x".repeat(70 * 1024) } } }),
+      make({ source_system: "gongdan-\udc00" }),
     ];
     const file = "reasons 'odd' \\ name.ndjson"; // quotes and backslashes must survive the SQL literals
     await replayLines(store, file, lines);
@@ -160,6 +161,7 @@ describe("conservation of inputs", () => {
       "schema_violation",
       "timestamp_out_of_range",
       "oversized",
+      "invalid_text",
     ]);
     expect(rows[5]!.reason).toContain("data.department.name");
   });
