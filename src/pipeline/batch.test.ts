@@ -47,6 +47,15 @@ describe("prepareBatch", () => {
     expect(batch.deadLetters).toEqual([]);
   });
 
+  it("keeps the first of an event_id resent with another occurred_at: one event, whatever its time", () => {
+    const created = example("ticket.created");
+    const shifted = [0, 7_000, 60_000, -120_000, 300_000].map((ms) => ({ ...created, occurred_at: new Date(Date.parse(created.occurred_at) + ms).toISOString() }));
+    const batch = prepareBatch(numbered(shifted.map(json)), hasher, limits, NOW_MS);
+    expect(batch.events.map((e) => [e.row.event_id, e.row.source])).toEqual([[created.event_id, "file:in.ndjson:1"]]);
+    expect(batch.events[0]?.event.occurred_at).toBe(shifted[0]!.occurred_at);
+    expect(batch.duplicatesInBatch).toBe(4);
+  });
+
   it("does not let a rejected input claim its event_id: a later valid event with that id is stored", () => {
     const valid = example("call.offered");
     const invalid = { ...valid, data: { queue: 42 } };
