@@ -1167,3 +1167,10 @@ ALTER TABLE events_local ON CLUSTER hotline_cluster
 ALTER TABLE events_local ON CLUSTER hotline_cluster
     MATERIALIZE PROJECTION by_event_id
     SETTINGS mutations_sync = 1;
+
+-- 029_dead_letters_reasons.sql
+ALTER TABLE dead_letters_local ON CLUSTER hotline_cluster
+    COMMENT COLUMN reason_code 'oversized, invalid_utf8, malformed_json, not_an_object, unsupported_version, unknown_type, schema_violation, invalid_text, timestamp_out_of_range, timestamp_in_future, too_late, store_refused | 原因代码';
+
+ALTER TABLE dead_letters ON CLUSTER hotline_cluster
+    COMMENT COLUMN reason_code 'oversized, invalid_utf8, malformed_json, not_an_object, unsupported_version, unknown_type, schema_violation, invalid_text, timestamp_out_of_range, timestamp_in_future, too_late, store_refused | 原因代码';

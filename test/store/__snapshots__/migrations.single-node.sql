@@ -1087,3 +1087,7 @@ ALTER TABLE events
 ALTER TABLE events
     MATERIALIZE PROJECTION by_event_id
     SETTINGS mutations_sync = 1;
+
+-- 029_dead_letters_reasons.sql
+ALTER TABLE dead_letters
+    COMMENT COLUMN reason_code 'oversized, invalid_utf8, malformed_json, not_an_object, unsupported_version, unknown_type, schema_violation, invalid_text, timestamp_out_of_range, timestamp_in_future, too_late, store_refused | 原因代码';
