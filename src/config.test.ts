@@ -51,7 +51,7 @@ describe("loadConfig defaults", () => {
     expect(config.database).toBe("hotline");
     expect(config.logLevel).toBe("info");
     expect(config.batch).toEqual({ maxRows: 10_000, maxWaitMs: 250 });
-    expect(config.ingest).toEqual({ maxEventBytes: 64 * 1024, maxFutureSkewMs: 86_400_000 });
+    expect(config.ingest).toEqual({ maxEventBytes: 64 * 1024, maxFutureSkewMs: 300_000 });
     expect(config.storeRetryMaxMs).toBe(30_000);
     expect(config.http).toEqual({ host: "0.0.0.0", port: 8080 });
     expect(config.simulator).toEqual({ seed: 12345, size: "small", speedup: 60 });

@@ -78,7 +78,7 @@ export const envSchema = z.strictObject({
   HOTLINE_BATCH_MAX_ROWS: int(1, 1_000_000).default(10_000),
   HOTLINE_BATCH_MAX_WAIT_MS: int(1, 600_000).default(250),
   HOTLINE_MAX_EVENT_BYTES: int(256, 16 * 1024 * 1024).default(64 * 1024),
-  HOTLINE_MAX_FUTURE_SKEW_MS: int(0, 365 * 86_400_000).default(86_400_000),
+  HOTLINE_MAX_FUTURE_SKEW_MS: int(0, 365 * 86_400_000).default(5 * 60_000),
   HOTLINE_STORE_RETRY_MAX_MS: int(100, 600_000).default(30_000),
   HOTLINE_HTTP_HOST: nonEmpty.default("0.0.0.0"),
   HOTLINE_HTTP_PORT: int(0, 65_535).default(8080),

@@ -16,6 +16,7 @@ export const DEAD_LETTER_REASONS = [
   "unknown_type",
   "schema_violation",
   "timestamp_out_of_range",
+  "timestamp_in_future",
   "too_late",
   "store_refused",
 ] as const;
@@ -37,7 +38,7 @@ export type Ingested =
 
 export interface IngestLimits {
   readonly maxEventBytes: number;
-  /** Events further ahead of the worker's clock than this are rejected as absurd. */
+  /** Events further ahead of the worker's clock than this are rejected (timestamp_in_future): clocks differ by seconds, not hours. */
   readonly maxFutureSkewMs: number;
   /** Events before this instant (epoch ms) are rejected as absurd. */
   readonly earliestEventMs: number;
@@ -96,9 +97,17 @@ export function ingest(bytes: Uint8Array, source: string, hasher: PersonalDataHa
 
   const event = parsed.data;
   const at = instantMs(event.occurred_at);
-  if (at > nowMs + limits.maxFutureSkewMs || at < limits.earliestEventMs) {
-    const bound = at < limits.earliestEventMs ? `before ${new Date(limits.earliestEventMs).toISOString()}` : `more than ${limits.maxFutureSkewMs} ms ahead of the worker clock (HOTLINE_MAX_FUTURE_SKEW_MS)`;
-    return reject("timestamp_out_of_range", `occurred_at ${event.occurred_at} is ${bound}`, text, raw);
+  if (at < limits.earliestEventMs) {
+    return reject("timestamp_out_of_range", `occurred_at ${event.occurred_at} is before ${new Date(limits.earliestEventMs).toISOString()}`, text, raw);
+  }
+  if (at > nowMs + limits.maxFutureSkewMs) {
+    return reject(
+      "timestamp_in_future",
+      `occurred_at ${event.occurred_at} is ${at - nowMs} ms ahead of the worker clock (${new Date(nowMs).toISOString()}), more than HOTLINE_MAX_FUTURE_SKEW_MS (${limits.maxFutureSkewMs} ms); ` +
+        `check the sender's clock and that occurred_at carries its real UTC offset (local time labelled Z or +00:00 is hours off)`,
+      text,
+      raw,
+    );
   }
   return { kind: "event", event, row: normalise(event, source, hasher) };
 }

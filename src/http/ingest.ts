@@ -167,7 +167,7 @@ export async function ingestItems(deps: IngestDeps, client: string, raw: readonl
     }
     const event = verdict.event;
     results.push({ ...base, event_id: event.event_id, status: "accepted" });
-    valid.push({ index, item: { eventId: event.event_id, occurredAt: event.occurred_at, bytes: item.bytes, key: "ticket_id" in event ? event.ticket_id : event.call_id } });
+    valid.push({ index, item: { eventId: event.event_id, bytes: item.bytes, key: "ticket_id" in event ? event.ticket_id : event.call_id } });
   });
   if (valid.length > 0) {
     const outcomes = await deps.target.submit(client, valid.map((v) => v.item));

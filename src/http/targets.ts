@@ -6,8 +6,9 @@
 import Kafka from "node-rdkafka";
 import type { KafkaConfig } from "../config.js";
 import { SensorError } from "../errors.js";
-import { storedEventIds, type PushOutcome, type PushSource } from "../sources/push.js";
+import type { PushOutcome, PushSource } from "../sources/push.js";
 import type { Store } from "../store/port.js";
+import { storedEvents } from "../store/stored-events.js";
 import type { IngestTarget, TargetItem } from "./ingest.js";
 
 export function pipelineTarget(push: PushSource): IngestTarget {
@@ -87,7 +88,7 @@ export function createKafkaIngestTarget(config: KafkaConfig, store: Pick<Store, 
           fresh.push(i);
         }
       });
-      const stored = await storedEventIds(store, fresh.map((i) => items[i]!));
+      const stored = await storedEvents(store, fresh.map((i) => items[i]!.eventId));
       for (const i of fresh) {
         const item = items[i]!;
         const earlier = inFlight.get(item.eventId);

@@ -48,6 +48,15 @@ describe("prepareBatch", () => {
     expect(batch.deadLetters).toEqual([]);
   });
 
+  it("keeps the first of an event_id resent with another occurred_at: one event, whatever its time", () => {
+    const created = example("ticket.created");
+    const shifted = [0, 7_000, 60_000, -120_000, 300_000].map((ms) => ({ ...created, occurred_at: new Date(Date.parse(created.occurred_at) + ms).toISOString() }));
+    const batch = prepareBatch(numbered(shifted.map(json)), hasher, limits, NOW_MS);
+    expect(batch.events.map((e) => [e.row.event_id, e.row.source])).toEqual([[created.event_id, "file:in.ndjson:1"]]);
+    expect(batch.events[0]?.event.occurred_at).toBe(shifted[0]!.occurred_at);
+    expect(batch.duplicatesInBatch).toBe(4);
+  });
+
   it("does not let a rejected input claim its event_id: a later valid event with that id is stored", () => {
     const valid = example("call.offered");
     const invalid = { ...valid, data: { queue: 42 } };
@@ -66,6 +75,7 @@ describe("prepareBatch", () => {
     ["unknown_type", json({ ...example("call.offered"), type: "call.transferred" })],
     ["schema_violation", json({ ...example("call.offered"), event_id: "x" })],
     ["timestamp_out_of_range", json({ ...example("call.offered"), occurred_at: "1999-12-31T23:59:59+08:00" })],
+    ["timestamp_in_future", json({ ...example("call.offered"), occurred_at: "2999-01-01T00:00:00+08:00" })],
     ["oversized", Buffer.from(`"${"x".repeat(limits.maxEventBytes)}"`)],
     ["invalid_text", Buffer.from(JSON.stringify(example("call.offered")).replace('"queue":"', '"queue":"\\ud800'))],
   ])("dead-letters %s inputs", (reasonCode, bytes) => {
@@ -79,8 +89,23 @@ describe("prepareBatch", () => {
   it("takes the clock as a parameter: future skew is judged against nowMs", () => {
     const offered = json(example("call.offered")); // 2026-11-26T09:27:40+08:00
     const before = Date.parse("2026-11-25T00:00:00Z");
-    expect(prepareBatch([atLine(offered, 1)], hasher, limits, before).deadLetters.map((d) => d.reason_code)).toEqual(["timestamp_out_of_range"]);
+    expect(prepareBatch([atLine(offered, 1)], hasher, limits, before).deadLetters.map((d) => d.reason_code)).toEqual(["timestamp_in_future"]);
     expect(prepareBatch([atLine(offered, 1)], hasher, limits, NOW_MS).events).toHaveLength(1);
+  });
+
+  it("dead-letters an event more than the allowed skew ahead as timestamp_in_future, saying what to check", () => {
+    const fiveMinutes = { ...limits, maxFutureSkewMs: 5 * 60_000 };
+    const offered = example("call.offered");
+    const sentAtMs = Date.parse(offered.occurred_at);
+    // a sender whose +08:00 local time went out labelled UTC is eight hours ahead
+    const labelledUtc = { ...offered, occurred_at: offered.occurred_at.replace("+08:00", "Z") };
+    const batch = prepareBatch(numbered([json(labelledUtc), json(offered)]), hasher, fiveMinutes, sentAtMs + 4 * 60_000);
+    expect(batch.events.map((e) => e.row.source)).toEqual(["file:in.ndjson:2"]);
+    expect(batch.deadLetters.map((d) => [d.reason_code, d.line])).toEqual([["timestamp_in_future", 1]]);
+    expect(batch.deadLetters[0]?.reason).toContain("HOTLINE_MAX_FUTURE_SKEW_MS (300000 ms)");
+    expect(batch.deadLetters[0]?.reason).toContain("UTC offset");
+    expect(prepareBatch(numbered([json(offered)]), hasher, fiveMinutes, sentAtMs - 5 * 60_000).events).toHaveLength(1);
+    expect(prepareBatch(numbered([json(offered)]), hasher, fiveMinutes, sentAtMs - 5 * 60_000 - 1).deadLetters.map((d) => d.reason_code)).toEqual(["timestamp_in_future"]);
   });
 
   const positions: readonly [string, SourcePosition, Record<string, unknown>][] = [

@@ -1,15 +1,17 @@
 // Detection that follows the store, for a consumer group of several workers. Each worker stores
 // the events of its own partitions; one worker at a time (the owner of the detect lease, see
 // sources/kafka/detect-lease.ts) feeds the stored events of every partition to the detectors in
-// canonical (occurred_at, event_id) order, up to a watermark: the earliest "newest event less the
-// allowed lateness" over the partitions. Any event stored later is at or after its partition's
-// newest less the lateness (earlier ones are dead-lettered as too_late), so none can fall before
-// the watermark: the detectors see one order whatever the partitioning, the number of workers and
-// the rebalances, and their results equal a single worker's.
+// canonical (occurred_at, event_id) order, up to a watermark: the earliest "partition watermark
+// less the allowed lateness" over the partitions, the partition watermark computed from the stored
+// events by the lateness gate's own rule (lateness.ts). Any event stored later is at or after it
+// (earlier ones are dead-lettered as too_late), so none can fall before the watermark: the
+// detectors see one order whatever the partitioning, the number of workers and the rebalances, and
+// their results equal a single worker's.
 import { msToStoreTime } from "../contract/store-time.js";
 import { STREAM_OF_SOURCE_SQL } from "../sources/message.js";
 import type { Store } from "../store/port.js";
 import type { Deriver, TableRows } from "./derive.js";
+import { STREAM_WATERMARK_SQL } from "./lateness.js";
 import { rebuildDerivers, replayStored, type StoreCursor } from "./rebuild.js";
 import type { WriteTimer } from "./writer.js";
 
@@ -48,8 +50,8 @@ export class DetectionFollower {
   private derivers: readonly Deriver[] = [];
   private cursor: StoreCursor | undefined;
   private watermarkMs = -Infinity;
-  /** Streams found stored up to their last message upstream, with what was found, by stream. */
-  private readonly caughtUp = new Map<string, { newestMs: number; lastOffset: number }>();
+  /** Streams found stored up to their last message upstream, with what was found (markMs: the stream watermark, lateness.ts), by stream. */
+  private readonly caughtUp = new Map<string, { markMs: number; lastOffset: number }>();
 
   constructor(private readonly options: FollowOptions) {}
 
@@ -91,7 +93,7 @@ export class DetectionFollower {
   }
 
   /**
-   * The earliest (newest stored event − lateness) over the streams that can still bring events:
+   * The earliest (stream watermark − lateness) over the streams that can still bring events:
    * those not stored up to their last message upstream, and those caught up but active within
    * idleAfterMs of the newest of all (a caught-up stream quiet for longer, at night say, is idle and
    * no longer holds the watermark back). Undefined while a stream with messages has none stored.
@@ -103,7 +105,7 @@ export class DetectionFollower {
 
   private async streamsBound(): Promise<number | undefined> {
     const { streamPrefix, latenessMs, idleAfterMs } = this.options;
-    // A stream that is behind holds the watermark at its newest − lateness, so older events need no scan.
+    // A stream that is behind holds the watermark at its own − lateness, so older events need no scan.
     const sinceMs = Number.isFinite(this.watermarkMs) ? this.watermarkMs - idleAfterMs : 0;
     const stored = await this.storedStreams(`startsWith(source, {prefix:String})`, { prefix: streamPrefix, since: Math.max(0, Math.floor(sinceMs)) });
     const expected = await this.options.expectedStreams();
@@ -111,15 +113,15 @@ export class DetectionFollower {
     // the streams it left out could be far behind, so the watermark waits for a full answer.
     const known = new Set(expected.map((e) => e.stream));
     if ([...stored.keys()].some((stream) => !known.has(stream))) return undefined;
-    const latest = Math.max(0, ...[...stored.values()].map((s) => s.newestMs));
+    const latest = Math.max(0, ...[...stored.values()].map((s) => s.markMs));
     if (latest === 0) return undefined;
     let bound = Infinity;
     for (const { stream, lastOffset } of expected) {
       let s = stored.get(stream);
-      // Nothing recent of this stream (or only dead letters): look at all it has stored. It may be
-      // idle since long ago, or behind, or be storing its first events while this runs; only the
-      // first may be passed over.
-      if (s === undefined || s.newestMs === 0) {
+      // No watermark from recent events of this stream (too few, or only dead letters): look at all
+      // it has stored. It may be idle since long ago, or behind, or be storing its first events
+      // while this runs; only the first may be passed over.
+      if (s === undefined || s.markMs === 0) {
         // a stream found caught up stays as it was until upstream has more of it: no need to scan it again
         const idle = this.caughtUp.get(stream);
         s = idle !== undefined && idle.lastOffset >= lastOffset ? idle : (await this.storedStreams(`startsWith(source, {at:String})`, { at: `${stream}@`, since: 0 })).get(stream);
@@ -127,28 +129,32 @@ export class DetectionFollower {
       }
       if (s === undefined) return undefined; // nothing stored yet: holds everything back
       const caughtUp = s.lastOffset >= lastOffset;
-      if (s.newestMs === 0) {
-        if (caughtUp) continue; // only dead letters, and nothing more upstream
+      if (s.markMs === 0) {
+        if (caughtUp) continue; // too few events for a watermark (the gate admits any), and nothing more upstream
         return undefined;
       }
-      if (caughtUp && s.newestMs < latest - idleAfterMs) continue;
-      bound = Math.min(bound, s.newestMs - latenessMs);
+      if (caughtUp && s.markMs < latest - idleAfterMs) continue;
+      bound = Math.min(bound, s.markMs - latenessMs);
     }
     return Number.isFinite(bound) ? bound : latest - latenessMs;
   }
 
-  /** Per stream matching `where`: its newest event stored since `since` (0 when none) and the last offset it stored (events or dead letters). */
-  private async storedStreams(where: string, params: Readonly<Record<string, string | number>>): Promise<Map<string, { newestMs: number; lastOffset: number }>> {
-    const rows = await this.options.store.query<{ stream: string; newest: string | number; last_offset: string | number }>(
-      `SELECT stream, max(newest) AS newest, max(last_offset) AS last_offset FROM (
-         SELECT ${STREAM_OF_SOURCE_SQL} AS stream, toUnixTimestamp64Milli(max(occurred_at)) AS newest, max(toInt64OrZero(extract(source, '@([0-9]+)$'))) AS last_offset
+  /**
+   * Per stream matching `where`: its watermark over the events stored since `since` (0 when fewer
+   * than the quorum; with that many since then it equals the watermark over all) and the last offset
+   * it stored (events or dead letters).
+   */
+  private async storedStreams(where: string, params: Readonly<Record<string, string | number>>): Promise<Map<string, { markMs: number; lastOffset: number }>> {
+    const rows = await this.options.store.query<{ stream: string; mark: string | number; last_offset: string | number }>(
+      `SELECT stream, max(mark) AS mark, max(last_offset) AS last_offset FROM (
+         SELECT ${STREAM_OF_SOURCE_SQL} AS stream, ${STREAM_WATERMARK_SQL} AS mark, max(toInt64OrZero(extract(source, '@([0-9]+)$'))) AS last_offset
          FROM events WHERE ${where} AND occurred_at >= fromUnixTimestamp64Milli({since:Int64}, 'UTC') GROUP BY stream
          UNION ALL
-         SELECT ${STREAM_OF_SOURCE_SQL} AS stream, 0 AS newest, max(toInt64OrZero(extract(source, '@([0-9]+)$'))) AS last_offset
+         SELECT ${STREAM_OF_SOURCE_SQL} AS stream, 0 AS mark, max(toInt64OrZero(extract(source, '@([0-9]+)$'))) AS last_offset
          FROM dead_letters WHERE ${where} GROUP BY stream
        ) GROUP BY stream`,
       params,
     );
-    return new Map(rows.map((r) => [r.stream, { newestMs: Number(r.newest), lastOffset: Number(r.last_offset) }]));
+    return new Map(rows.map((r) => [r.stream, { markMs: Number(r.mark), lastOffset: Number(r.last_offset) }]));
   }
 }

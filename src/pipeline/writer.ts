@@ -6,6 +6,7 @@
 import type { Store } from "../store/port.js";
 import { scrubText } from "../contract/personal-data.js";
 import { stringArrayLiteral } from "../store/sql.js";
+import { storedEvents } from "../store/stored-events.js";
 import { deadLetterRow, type DeadLetterRow, type PreparedBatch, type PreparedEvent } from "./batch.js";
 import type { LateEvent, LatenessGate } from "./lateness.js";
 import { insertDeadLetters, insertEvents, type EventsInsert } from "./refusals.js";
@@ -42,7 +43,7 @@ export interface WhileInserting {
  * (the gate moves on only once the batch is stored, so a retried write judges the same way).
  */
 export async function writeBatch(store: Store, batch: PreparedBatch, sink: DeadLetterSink | undefined, time: WriteTimer, gate?: LatenessGate, whileInserting?: WhileInserting): Promise<WriteResult> {
-  const [knownEvents, knownLetters] = await Promise.all([storedEventIds(store, batch.events), storedDeadLetterSources(store, batch.deadLetters)]);
+  const [knownEvents, knownLetters] = await Promise.all([storedEvents(store, batch.events.map((e) => e.row.event_id)), storedDeadLetterSources(store, batch.deadLetters)]);
   const fresh = batch.events.filter((e) => !knownEvents.has(e.row.event_id));
   const judgement = gate?.judge(fresh);
   const stored = judgement?.admitted ?? fresh;
@@ -103,24 +104,6 @@ async function unstoredRefusals(store: Store, refused: EventsInsert["refused"], 
   const letters = refused.map((r) => r.letter).filter((l) => !known.has(l.source));
   if (letters.length > 0 && sink !== undefined) await sink.publish(letters);
   return letters;
-}
-
-/** The ids of this batch already in `events`. A re-delivered event keeps its occurred_at, so the time range narrows the scan. */
-async function storedEventIds(store: Store, events: readonly PreparedEvent[]): Promise<Set<string>> {
-  if (events.length === 0) return new Set();
-  let from = events[0]!.row.occurred_at;
-  let to = from;
-  for (const { row } of events) {
-    if (row.occurred_at < from) from = row.occurred_at;
-    if (row.occurred_at > to) to = row.occurred_at;
-  }
-  const rows = await store.query<{ event_id: string }>(
-    `SELECT event_id FROM events
-     WHERE occurred_at BETWEEN toDateTime64({from:String}, 3, 'UTC') AND toDateTime64({to:String}, 3, 'UTC')
-       AND event_id IN ${stringArrayLiteral(events.map((e) => e.row.event_id))}`,
-    { from, to },
-  );
-  return new Set(rows.map((r) => r.event_id));
 }
 
 async function storedDeadLetterSources(store: Store, letters: readonly DeadLetterRow[]): Promise<Set<string>> {

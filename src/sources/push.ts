@@ -4,17 +4,14 @@
 // too_late) with its reason. Outcomes are read back from the store after the ack, so the answer is
 // what the tables hold, not what the source hoped. Id sets go into the SQL as quoted literals
 // (store/sql.ts), as in the writer: as parameters they would overflow the URL of the HTTP adapter.
-import { instantMs } from "../contract/normalise.js";
-import { msToStoreTime } from "../contract/store-time.js";
 import { SensorError } from "../errors.js";
 import type { Store } from "../store/port.js";
 import { stringArrayLiteral } from "../store/sql.js";
+import { storedEvents } from "../store/stored-events.js";
 import { describePosition, type Source, type SourceMessage } from "./message.js";
 
 export interface PushItem {
   readonly eventId: string;
-  /** The event's occurred_at (ISO 8601 with offset), already validated: it narrows the store lookups. */
-  readonly occurredAt: string;
   readonly bytes: Uint8Array;
 }
 
@@ -107,7 +104,7 @@ export function createPushSource(options: PushSourceOptions): PushSource {
           fresh.push(i);
         }
       });
-      const stored = await storedEventIds(options.store, fresh.map((i) => items[i]!));
+      const stored = await storedEvents(options.store, fresh.map((i) => items[i]!.eventId));
       const toQueue = fresh.filter((i) => !stored.has(items[i]!.eventId));
       for (const i of fresh) if (stored.has(items[i]!.eventId)) answers[i] = { status: "duplicate" };
       // Another request may have queued the same ids while the store answered.
@@ -196,39 +193,10 @@ function deferred<T>(): Deferred<T> {
   return { promise, resolve, reject };
 }
 
-/** Of these items, the event_ids already in `events` (one query, narrowed by event time like the writer's). */
-export async function storedEventIds(store: Pick<Store, "query">, items: readonly Pick<PushItem, "eventId" | "occurredAt">[]): Promise<Set<string>> {
-  if (items.length === 0) return new Set();
-  const rows = await store.query<{ event_id: string }>(
-    `SELECT event_id FROM events
-     WHERE occurred_at BETWEEN toDateTime64({from:String}, 3, 'UTC') AND toDateTime64({to:String}, 3, 'UTC')
-       AND event_id IN ${stringArrayLiteral(items.map((i) => i.eventId))}`,
-    timeRange(items),
-  );
-  return new Set(rows.map((r) => r.event_id));
-}
-
-function timeRange(items: readonly Pick<PushItem, "occurredAt">[]): { from: string; to: string } {
-  let from = Infinity;
-  let to = -Infinity;
-  for (const item of items) {
-    const ms = instantMs(item.occurredAt);
-    from = Math.min(from, ms);
-    to = Math.max(to, ms);
-  }
-  return { from: msToStoreTime(from), to: msToStoreTime(to) };
-}
-
 /** What the store holds for each item of an acknowledged batch: its own row, another's (duplicate), or a dead letter. */
 async function readOutcomes(store: Pick<Store, "query">, batch: readonly Pending[]): Promise<PushOutcome[]> {
   const sources = batch.map((p) => describePosition(p.message.position));
-  const events = await store.query<{ event_id: string; source: string }>(
-    `SELECT event_id, source FROM events
-     WHERE occurred_at BETWEEN toDateTime64({from:String}, 3, 'UTC') AND toDateTime64({to:String}, 3, 'UTC')
-       AND event_id IN ${stringArrayLiteral(batch.map((p) => p.item.eventId))}`,
-    timeRange(batch.map((p) => p.item)),
-  );
-  const storedBy = new Map(events.map((r) => [r.event_id, r.source]));
+  const storedBy = await storedEvents(store, batch.map((p) => p.item.eventId));
   const missing = sources.filter((_, i) => !storedBy.has(batch[i]!.item.eventId));
   const letters =
     missing.length === 0

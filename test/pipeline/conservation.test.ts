@@ -142,6 +142,7 @@ describe("conservation of inputs", () => {
       make({ type: "ticket.teleported" }),
       make({ data: { department: { code: "x" } } }),
       make({ occurred_at: "2999-01-01T00:00:00+08:00" }),
+      make({ occurred_at: "1999-12-31T23:59:59+08:00" }),
       JSON.stringify({ ...valid, event_id: "reasons-big", data: { department: { code: "d", name: "x".repeat(70 * 1024) } } }),
       make({ source_system: "gongdan-\udc00" }),
     ];
@@ -159,6 +160,7 @@ describe("conservation of inputs", () => {
       "unsupported_version",
       "unknown_type",
       "schema_violation",
+      "timestamp_in_future",
       "timestamp_out_of_range",
       "oversized",
       "invalid_text",

@@ -1,6 +1,7 @@
-// Allowed lateness against a real ClickHouse engine (chdb): an event too far behind the newest of its
-// own stream is dead-lettered as too_late with the reason, other streams are judged apart, and a
-// restarted worker (newest times read back from `events`) judges exactly as one that never stopped.
+// Allowed lateness against a real ClickHouse engine (chdb): an event too far behind its stream's
+// watermark (what a quorum of the stream's events agree on) is dead-lettered as too_late with the
+// reason, other streams are judged apart, one event far ahead poisons nothing, and a restarted
+// worker (watermarks rebuilt from `events`) judges exactly as one that never stopped.
 import { afterAll, describe, expect, it } from "vitest";
 import { openChdbStore } from "../../src/store/chdb.js";
 import { migrate, repoMigrationsDir } from "../../src/store/migrations.js";
@@ -33,29 +34,30 @@ describe("allowed lateness (HOTLINE_DETECT_LATENESS_MS)", () => {
 
   it("dead-letters an event later than allowed for its stream, with the reason, and stores the rest", async () => {
     const store = await open();
-    // 60 is the newest; 55 is 5 min behind (allowed), 45 is 15 min behind (too late), 70 moves on.
-    const lines = [ticketAt("a", 0), ticketAt("b", 60), ticketAt("c", 55), ticketAt("d", 45), ticketAt("e", 70), ticketAt("f", 59)];
+    // After 60, 61, 62 the watermark is 60: 45 is 15 min behind it (too late); after 70 it is 61:
+    // 55 is 6 min behind (allowed), 50 is 11 min behind (too late).
+    const lines = [ticketAt("a", 0), ticketAt("b", 60), ticketAt("c", 61), ticketAt("d", 62), ticketAt("e", 45), ticketAt("f", 70), ticketAt("g", 55), ticketAt("h", 50)];
     const { progress, registry } = await replayLines(store, "one.ndjson", lines, 2, LATENESS_MS);
-    expect(progress.stored).toBe(4);
+    expect(progress.stored).toBe(6);
     expect(progress.deadLettersByReason).toEqual({ too_late: 2 });
     const letters = await store.query<{ event_id: string; line: number; reason_code: string; reason: string }>(
       "SELECT event_id, line, reason_code, reason FROM dead_letters ORDER BY line",
     );
     expect(letters.map((l) => [l.event_id, Number(l.line)])).toEqual([
-      ["evt-late-d", 4],
-      ["evt-late-f", 6],
+      ["evt-late-e", 5],
+      ["evt-late-h", 8],
     ]);
-    expect(letters[0]?.reason).toContain("is 900000 ms behind the newest event of file:one.ndjson");
+    expect(letters[0]?.reason).toContain("is 900000 ms behind the watermark of file:one.ndjson");
     expect(letters[0]?.reason).toContain("HOTLINE_DETECT_LATENESS_MS");
-    expect(await count(store, "SELECT count() AS n FROM events WHERE event_id IN ('evt-late-d', 'evt-late-f')")).toBe(0);
+    expect(await count(store, "SELECT count() AS n FROM events WHERE event_id IN ('evt-late-e', 'evt-late-h')")).toBe(0);
     expect(await registry.getSingleMetricAsString("hotline_sensor_dead_letters_total")).toContain('reason="too_late"} 2');
   });
 
-  it("judges each stream against its own newest event", async () => {
+  it("judges each stream against its own watermark", async () => {
     const store = await open();
-    await replayLines(store, "ahead.ndjson", [ticketAt("x1", 0), ticketAt("x2", 300)], 500, LATENESS_MS);
-    const { progress } = await replayLines(store, "behind.ndjson", [ticketAt("y1", 10), ticketAt("y2", 20)], 500, LATENESS_MS);
-    expect(progress.stored).toBe(2);
+    await replayLines(store, "ahead.ndjson", [ticketAt("x1", 0), ticketAt("x2", 300), ticketAt("x3", 301), ticketAt("x4", 302)], 500, LATENESS_MS);
+    const { progress } = await replayLines(store, "behind.ndjson", [ticketAt("y1", 10), ticketAt("y2", 20), ticketAt("y3", 30), ticketAt("y4", 40)], 500, LATENESS_MS);
+    expect(progress.stored).toBe(4);
     expect(progress.deadLetters).toBe(0);
   });
 
@@ -70,6 +72,34 @@ describe("allowed lateness (HOTLINE_DETECT_LATENESS_MS)", () => {
     await replayLines(restarted, "stream.ndjson", lines.slice(0, 24), 7, LATENESS_MS);
     const again = await replayLines(restarted, "stream.ndjson", lines, 8, LATENESS_MS);
     expect(again.progress.stored + again.progress.deadLetters).toBeLessThan(lines.length);
+    expect(await snapshot(restarted)).toEqual(await snapshot(whole));
+  });
+
+  it("admits one event far ahead without making the stream's normal events too late, before and after a restart", async () => {
+    // one a minute; line 6 is eight hours ahead (local time labelled UTC)
+    const lines = [0, 1, 2, 3, 4, 8 * 60, 5, 6, 7, 8, 9, 10, 11, 12].map((m, i) => ticketAt(`o${i}`, m));
+    const whole = await open();
+    const once = await replayLines(whole, "outlier.ndjson", lines, 4, LATENESS_MS);
+    expect(once.progress).toMatchObject({ stored: lines.length, deadLetters: 0 });
+
+    const restarted = await open();
+    // stopped just after the outlier; started again over the same store, the whole file re-delivered
+    await replayLines(restarted, "outlier.ndjson", lines.slice(0, 7), 4, LATENESS_MS);
+    const again = await replayLines(restarted, "outlier.ndjson", lines, 3, LATENESS_MS);
+    expect(again.progress).toMatchObject({ stored: lines.length - 7, deadLetters: 0 });
+    expect(await snapshot(restarted)).toEqual(await snapshot(whole));
+  });
+
+  it("moves on a jump three events share, and a restarted worker keeps it", async () => {
+    const jump = [0, 1, 2, 360, 361, 362].map((m, i) => ticketAt(`j${i}`, m));
+    const after = [ticketAt("j6", 3), ticketAt("j7", 363)];
+    const whole = await open();
+    await replayLines(whole, "jump.ndjson", [...jump, ...after], 2, LATENESS_MS);
+    const restarted = await open();
+    await replayLines(restarted, "jump.ndjson", jump, 2, LATENESS_MS);
+    const again = await replayLines(restarted, "jump.ndjson", [...jump, ...after], 2, LATENESS_MS);
+    expect(again.progress).toMatchObject({ stored: 1, deadLettersByReason: { too_late: 1 } });
+    expect(await count(restarted, "SELECT count() AS n FROM dead_letters WHERE event_id = 'evt-late-j6' AND reason_code = 'too_late'")).toBe(1);
     expect(await snapshot(restarted)).toEqual(await snapshot(whole));
   });
 

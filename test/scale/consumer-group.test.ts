@@ -6,6 +6,7 @@
 // detector's rows — must be equal.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { simulate } from "../../src/sources/simulator/index.js";
+import { STREAM_WATERMARK_SQL } from "../../src/pipeline/lateness.js";
 import { startClickHouseHttp, type ClickHouseHttp } from "../clickhouse-http/spawn.js";
 import { createTopic } from "../kafka/broker.js";
 import { committedOffsets, endOffsets, produce, waitForCaughtUp } from "../support/kafka.js";
@@ -56,11 +57,11 @@ describe("several workers in one consumer group", () => {
   const query = <T = Record<string, unknown>>(database: string, sql: string): Promise<T[]> =>
     queryData<T>(dataDir, sql, workerEnv({ CLICKHOUSE_URL: endpoint.url, CLICKHOUSE_DATABASE: database }));
 
-  /** Where detection must get to: the earliest of every partition's newest stored event less the lateness, down to a whole 5-minute slice. */
+  /** Where detection must get to: the earliest of every partition's watermark (the lateness gate's rule) less the lateness, down to a whole 5-minute slice. */
   async function finalWatermarkMs(database: string): Promise<number> {
     const [row] = await query<{ w: number | string }>(
       database,
-      `SELECT intDiv(min(newest) - ${LATENESS_MS}, 300000) * 300000 AS w FROM (SELECT toUnixTimestamp64Milli(max(occurred_at)) AS newest FROM events GROUP BY replaceRegexpOne(source, '@[0-9]+$', ''))`,
+      `SELECT intDiv(min(newest) - ${LATENESS_MS}, 300000) * 300000 AS w FROM (SELECT ${STREAM_WATERMARK_SQL} AS newest FROM events GROUP BY replaceRegexpOne(source, '@[0-9]+$', ''))`,
     );
     return Number(row?.w);
   }

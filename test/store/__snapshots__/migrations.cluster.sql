@@ -1159,3 +1159,18 @@ ALTER TABLE events ON CLUSTER hotline_cluster
     ADD COLUMN IF NOT EXISTS caller_key_previous String DEFAULT ''
         COMMENT 'During a key rotation: keyed hash of the caller phone under the previous key, empty otherwise | 轮换期间: 旧密钥下的诉求人标识(哈希)'
         AFTER caller_key;
+
+-- 028_events_by_event_id.sql
+ALTER TABLE events_local ON CLUSTER hotline_cluster
+    ADD PROJECTION IF NOT EXISTS by_event_id (SELECT event_id, source ORDER BY event_id);
+
+ALTER TABLE events_local ON CLUSTER hotline_cluster
+    MATERIALIZE PROJECTION by_event_id
+    SETTINGS mutations_sync = 1;
+
+-- 029_dead_letters_reasons.sql
+ALTER TABLE dead_letters_local ON CLUSTER hotline_cluster
+    COMMENT COLUMN reason_code 'oversized, invalid_utf8, malformed_json, not_an_object, unsupported_version, unknown_type, schema_violation, invalid_text, timestamp_out_of_range, timestamp_in_future, too_late, store_refused | 原因代码';
+
+ALTER TABLE dead_letters ON CLUSTER hotline_cluster
+    COMMENT COLUMN reason_code 'oversized, invalid_utf8, malformed_json, not_an_object, unsupported_version, unknown_type, schema_violation, invalid_text, timestamp_out_of_range, timestamp_in_future, too_late, store_refused | 原因代码';

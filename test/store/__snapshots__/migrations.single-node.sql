@@ -1079,3 +1079,15 @@ ALTER TABLE events
     ADD COLUMN IF NOT EXISTS caller_key_previous String DEFAULT ''
         COMMENT 'During a key rotation: keyed hash of the caller phone under the previous key, empty otherwise | 轮换期间: 旧密钥下的诉求人标识(哈希)'
         AFTER caller_key;
+
+-- 028_events_by_event_id.sql
+ALTER TABLE events
+    ADD PROJECTION IF NOT EXISTS by_event_id (SELECT event_id, source ORDER BY event_id);
+
+ALTER TABLE events
+    MATERIALIZE PROJECTION by_event_id
+    SETTINGS mutations_sync = 1;
+
+-- 029_dead_letters_reasons.sql
+ALTER TABLE dead_letters
+    COMMENT COLUMN reason_code 'oversized, invalid_utf8, malformed_json, not_an_object, unsupported_version, unknown_type, schema_violation, invalid_text, timestamp_out_of_range, timestamp_in_future, too_late, store_refused | 原因代码';
