@@ -4,7 +4,7 @@
 import { parseArgs } from "node:util";
 import { loadConfig, type Config } from "./config.js";
 import { migrateCommand } from "./commands/migrate.js";
-import { queryCommand } from "./commands/query.js";
+import { formatClause, queryCommand } from "./commands/query.js";
 import { replayCommand } from "./commands/replay.js";
 import { runCommand } from "./commands/run.js";
 import { scoreCommand } from "./commands/score.js";
@@ -48,7 +48,15 @@ const options = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-class UsageError extends Error {}
+class UsageError extends Error {
+  /** showUsage false: the message says all there is to fix, on one line. */
+  constructor(
+    message: string,
+    readonly showUsage = true,
+  ) {
+    super(message);
+  }
+}
 
 function number(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -113,6 +121,10 @@ async function main(argv: readonly string[]): Promise<number> {
       if (sql === undefined) throw new UsageError('query needs SQL, e.g. hotline-sensor query "SELECT count() FROM events"');
       const format = values.format ?? "table";
       if (format !== "table" && format !== "json") throw new UsageError(`--format must be table or json, got "${format}"`);
+      const asked = formatClause(sql);
+      if (asked !== undefined) {
+        throw new UsageError(`query prints rows itself: remove "FORMAT ${asked}" from the SQL and use --format table or --format json (for other formats, run the SQL with clickhouse-client or clickhouse local)`, false);
+      }
       await queryCommand(config, sql, format, process.stdout);
       return 0;
     }
@@ -141,7 +153,7 @@ main(process.argv.slice(2)).then(
   (code) => exitAfterFlush(code),
   (error: unknown) => {
     if (error instanceof UsageError || (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS"))) {
-      process.stderr.write(`hotline-sensor: ${error.message}\n\n${USAGE}\n`);
+      process.stderr.write(error instanceof UsageError && !error.showUsage ? `hotline-sensor: ${error.message}\n` : `hotline-sensor: ${error.message}\n\n${USAGE}\n`);
       process.exit(2);
     }
     if (error instanceof SensorError) {

@@ -83,9 +83,13 @@ export const envSchema = z.strictObject({
   HOTLINE_HTTP_HOST: nonEmpty.default("0.0.0.0"),
   HOTLINE_HTTP_PORT: int(0, 65_535).default(8080),
   HOTLINE_METRICS_PORT: int(0, 65_535).optional(),
+  HOTLINE_HTTP_HEADERS_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  HOTLINE_HTTP_REQUEST_TIMEOUT_MS: int(100, 3_600_000).default(60_000),
   HOTLINE_API_TOKENS: apiTokens.optional(),
   HOTLINE_API_RATE_PER_SECOND: z.coerce.number({ error: "must be a number" }).gt(0).max(1_000_000).default(20),
   HOTLINE_API_RATE_BURST: int(1, 1_000_000).default(40),
+  HOTLINE_API_AUTH_FAILURE_RATE_PER_SECOND: z.coerce.number({ error: "must be a number" }).gt(0).max(1_000_000).default(1),
+  HOTLINE_API_AUTH_FAILURE_BURST: int(1, 1_000_000).default(10),
   HOTLINE_API_MAX_BODY_BYTES: int(1024, 256 * 1024 * 1024).default(8 * 1024 * 1024),
   HOTLINE_API_MAX_EVENTS: int(1, 1_000_000).default(5_000),
   HOTLINE_DETECT_LATENESS_MS: int(0, 7 * 86_400_000).default(600_000),
@@ -204,8 +208,11 @@ export interface Config {
   readonly alerts: { readonly file: string; readonly routing: AlertConfig } | undefined;
   /** Where links to dashboards point: HOTLINE_GRAFANA_URL, else the routing file's grafana.url, else http://localhost:3000. */
   readonly grafanaUrl: string;
-  /** metricsPort: /metrics on a port of its own (and not on the API port) when set. */
-  readonly http: { readonly host: string; readonly port: number; readonly metricsPort: number | undefined };
+  /**
+   * metricsPort: /metrics on a port of its own (and not on the API port) when set. A client must send
+   * its headers within headersTimeoutMs and its whole request within requestTimeoutMs, else 408.
+   */
+  readonly http: { readonly host: string; readonly port: number; readonly metricsPort: number | undefined; readonly headersTimeoutMs: number; readonly requestTimeoutMs: number };
   /** The HTTP API (docs/api.md): bearer tokens with roles, per-token rate limit, request size limits. */
   readonly api: {
     readonly tokens: readonly ApiToken[];
@@ -213,6 +220,9 @@ export interface Config {
     readonly rateBurst: number;
     readonly maxBodyBytes: number;
     readonly maxEventsPerRequest: number;
+    /** Failed authentications per client address: a token bucket of this burst and refill rate; empty: 429. */
+    readonly authFailureRatePerSecond: number;
+    readonly authFailureBurst: number;
   };
   readonly simulator: { readonly seed: number; readonly size: "small" | "medium" | "large"; readonly speedup: number };
   /** Where events come from: Kafka when KAFKA_BROKERS is set, otherwise the simulator (embedded default). */
@@ -274,6 +284,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ov
   }
   if (input["CLICKHOUSE_CLUSTER"] !== undefined && input["CLICKHOUSE_URL"] === undefined) {
     problems.push("CLICKHOUSE_CLUSTER needs CLICKHOUSE_URL: the embedded store is a single node");
+  }
+  if (parsed.success && parsed.data.HOTLINE_HTTP_HEADERS_TIMEOUT_MS > parsed.data.HOTLINE_HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push("HOTLINE_HTTP_HEADERS_TIMEOUT_MS is longer than HOTLINE_HTTP_REQUEST_TIMEOUT_MS: the headers are part of the request, so the request needs at least as long");
   }
   if (problems.length > 0 || !parsed.success) {
     throw new SensorError("CONFIG_INVALID", `invalid configuration:\n  - ${problems.join("\n  - ")}`);
@@ -354,13 +367,21 @@ function toConfig(e: z.infer<typeof envSchema>, overrides: ConfigOverrides): Omi
         complexCategoryPrefixes: e.HOTLINE_PERF_COMPLEX_CATEGORIES,
       },
     },
-    http: { host: e.HOTLINE_HTTP_HOST, port: e.HOTLINE_HTTP_PORT, metricsPort: e.HOTLINE_METRICS_PORT },
+    http: {
+      host: e.HOTLINE_HTTP_HOST,
+      port: e.HOTLINE_HTTP_PORT,
+      metricsPort: e.HOTLINE_METRICS_PORT,
+      headersTimeoutMs: e.HOTLINE_HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HOTLINE_HTTP_REQUEST_TIMEOUT_MS,
+    },
     api: {
       tokens: e.HOTLINE_API_TOKENS ?? [],
       ratePerSecond: e.HOTLINE_API_RATE_PER_SECOND,
       rateBurst: e.HOTLINE_API_RATE_BURST,
       maxBodyBytes: e.HOTLINE_API_MAX_BODY_BYTES,
       maxEventsPerRequest: e.HOTLINE_API_MAX_EVENTS,
+      authFailureRatePerSecond: e.HOTLINE_API_AUTH_FAILURE_RATE_PER_SECOND,
+      authFailureBurst: e.HOTLINE_API_AUTH_FAILURE_BURST,
     },
     simulator: { seed: e.HOTLINE_SIM_SEED, size: e.HOTLINE_SIM_SIZE, speedup: e.HOTLINE_SIM_SPEEDUP },
     kafka:

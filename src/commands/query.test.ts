@@ -1,6 +1,6 @@
-// Unit tests of the query command's table rendering: column alignment by display width (CJK is two columns), truncation, empty results.
+// Unit tests of the query command: table rendering (column alignment by display width, CJK is two columns, truncation, empty results) and finding a FORMAT clause in the SQL.
 import { describe, expect, it } from "vitest";
-import { formatTable } from "./query.js";
+import { formatClause, formatTable } from "./query.js";
 
 /** Terminal columns of a string: East Asian wide characters (CJK, full-width forms) take two. */
 function columns(text: string): number {
@@ -93,5 +93,29 @@ describe("formatTable", () => {
       { name: "吉野家", n: 2 },
     ]);
     expect(lastCellStarts(table)).toEqual([8, 8, 8, 8]);
+  });
+});
+
+describe("formatClause", () => {
+  it("finds the output format a statement asks for, with SETTINGS or a semicolon after it", () => {
+    expect(formatClause("SELECT 1 FORMAT Pretty")).toBe("Pretty");
+    expect(formatClause("select 1\nformat JSONEachRow;\n")).toBe("JSONEachRow");
+    expect(formatClause("SELECT 1 FORMAT CSV SETTINGS max_threads = 1")).toBe("CSV");
+    expect(formatClause("SELECT 1 INTO OUTFILE 'x.csv' FORMAT CSV")).toBe("CSV");
+  });
+
+  it("ignores the word in strings, quoted names and comments, and a column called format", () => {
+    for (const sql of [
+      "SELECT 'FORMAT CSV'",
+      "SELECT 'it''s FORMAT CSV'",
+      'SELECT 1 AS "FORMAT TSV"',
+      "SELECT 1 -- FORMAT TSV",
+      "SELECT 1 /* FORMAT TSV */",
+      "SELECT format FROM t ORDER BY format DESC",
+      "SELECT format('{}', 1) AS x",
+      "SELECT count() FROM events",
+    ]) {
+      expect(formatClause(sql), sql).toBeUndefined();
+    }
   });
 });

@@ -17,6 +17,19 @@ export async function queryCommand(config: Config, sql: string, format: QueryFor
   }
 }
 
+/**
+ * The output format a statement asks for with its own FORMAT clause, if any: this command reads
+ * rows as JSONEachRow and prints them itself, so such a statement cannot run as it is. Literals,
+ * quoted names and comments are blanked first, so `'… FORMAT X'` in a string is not mistaken for it.
+ */
+export function formatClause(sql: string): string | undefined {
+  const code = sql.replace(/'(?:[^'\\]|\\[\s\S]|'')*'|"(?:[^"\\]|\\[\s\S]|"")*"|`(?:[^`\\]|\\[\s\S]|``)*`|--[^\n]*|\/\*[\s\S]*?\*\//g, " ");
+  const match = /\bFORMAT\s+([A-Za-z_][A-Za-z0-9_]*)(?:\s+SETTINGS\b[\s\S]*)?\s*;?\s*$/i.exec(code);
+  const name = match?.[1];
+  // `ORDER BY format DESC` names a column called format, not an output format.
+  return name === undefined || /^(ASC|DESC|ASCENDING|DESCENDING)$/i.test(name) ? undefined : name;
+}
+
 export function formatTable(rows: readonly Row[]): string {
   if (rows.length === 0) return "(no rows)\n";
   const columns = Object.keys(rows[0]!);

@@ -26,9 +26,10 @@ export async function runCommand(config: Config, logger: Logger): Promise<void> 
   const kafkaTarget = config.kafka === undefined ? undefined : createKafkaIngestTarget(config.kafka, parts.store);
   const { source, clock } = chooseSource(parts, push);
   const sink = config.kafka === undefined ? undefined : createKafkaDeadLetterSink(config.kafka);
-  const metricsApp = config.http.metricsPort === undefined ? undefined : buildMetricsApp(parts.registry);
+  const metricsApp = config.http.metricsPort === undefined ? undefined : buildMetricsApp(parts.registry, config.http);
   const app = buildApp({
     registry: parts.registry,
+    timeouts: config.http,
     metrics: metricsApp === undefined,
     api: apiDepsFromConfig(config, { store: parts.store, target: kafkaTarget ?? pipelineTarget(push!), nowMs: clock.nowMs, logger }),
     readiness: [

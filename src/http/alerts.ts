@@ -141,7 +141,7 @@ export function alertRoutes(): RouteSpec[] {
       url: "/v1/alerts/{alert_id}/ack",
       summary: "Acknowledge an alert",
       description: "Records who (the token's name) acknowledged the alert, with an optional note (phone and ID numbers masked). While the acknowledgement is recent (acknowledgements.quietMs of the routing file, default 6 h), growth of the same result is recorded but not sent; a higher severity still is.",
-      role: "read",
+      role: "admin",
       params: ackParams,
       body: { "application/json": { schema: ackBody, description: "An optional note; the body may be omitted." } },
       responses: { 201: { description: "The acknowledgement.", schema: ackItem }, ...badRequest, ...AUTH_RESPONSES, ...notFound("alert"), ...unavailable },
@@ -193,19 +193,10 @@ function jsonBody(request: FastifyRequest): { ok: true; value: unknown } | { ok:
   }
 }
 
-/** The role model has no admin-only route kind: these routes pass the read check and are narrowed here. */
-function adminOnly(request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
-  const caller = request.caller;
-  if (caller?.role === "admin") return undefined;
-  return fail(reply, 403, { error: "forbidden", message: `the token "${caller?.name ?? "?"}" has role ${caller?.role ?? "none"}; this route needs admin` });
-}
-
 export function registerAlertApi(app: FastifyInstance, deps: AlertApiDeps): void {
   const { store } = deps;
 
-  app.post("/v1/silences", { config: { role: "read" } }, async (request, reply) => {
-    const denied = adminOnly(request, reply);
-    if (denied !== undefined) return denied;
+  app.post("/v1/silences", { config: { role: "admin" } }, async (request, reply) => {
     const body = jsonBody(request);
     if (!body.ok) return fail(reply, 400, { error: "bad_request", message: "the body is not JSON" });
     const parsed = silenceBody.safeParse(body.value ?? {});
@@ -244,9 +235,7 @@ export function registerAlertApi(app: FastifyInstance, deps: AlertApiDeps): void
     return reply.send({ items: rows.map((r) => silenceOut(silenceFromRow(r), now)) });
   });
 
-  app.delete("/v1/silences/:id", { config: { role: "read" } }, async (request, reply) => {
-    const denied = adminOnly(request, reply);
-    if (denied !== undefined) return denied;
+  app.delete("/v1/silences/:id", { config: { role: "admin" } }, async (request, reply) => {
     const parsed = silenceParams.safeParse(request.params);
     if (!parsed.success) return invalid(reply, "silence id", parsed.error);
     const rows = await store.query<SilenceRow>(`SELECT ${SILENCE_COLUMNS} FROM alert_silences FINAL WHERE silence_id = {id:String}`, { id: parsed.data.id });
@@ -261,7 +250,7 @@ export function registerAlertApi(app: FastifyInstance, deps: AlertApiDeps): void
     return reply.send(silenceOut(expired, now));
   });
 
-  app.post("/v1/alerts/:alert_id/ack", { config: { role: "read" } }, async (request, reply) => {
+  app.post("/v1/alerts/:alert_id/ack", { config: { role: "admin" } }, async (request, reply) => {
     const params = ackParams.safeParse(request.params);
     if (!params.success) return invalid(reply, "alert id", params.error);
     const body = jsonBody(request);

@@ -2,6 +2,7 @@
 // before any body is read), POST /v1/events, the read endpoints and GET /openapi.json. Every answer
 // that is not a success is one JSON error body (spec.ts) with a 4xx, or a 503 when the store or
 // Kafka is away; a 500 only for a bug, without details (those go to the log, never a token).
+import type { Readable } from "node:stream";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Counter, type Registry } from "prom-client";
 import { z } from "zod";
@@ -13,7 +14,9 @@ import type { Store } from "../store/port.js";
 import type { Logger } from "../telemetry/log.js";
 import { alertRoutes, registerAlertApi } from "./alerts.js";
 import { allows, createAuthenticator, createRateLimiter, type Caller, type RouteRole } from "./auth.js";
-import { BodyError, ingestBodyJson, ingestBodyNdjson, ingestItems, ingestResponse, JSON_TYPE, NDJSON_TYPES, splitBody, type IngestDeps } from "./ingest.js";
+import { BodyError, readBody } from "./body.js";
+import { ingestBodyJson, ingestBodyNdjson, ingestItems, ingestResponse, JSON_TYPE, NDJSON_TYPES, type IngestDeps } from "./ingest.js";
+import { createItemSplitter, itemsOf, type RawItem } from "./item-splitter.js";
 import { buildOpenApi } from "./openapi.js";
 import type { GrafanaLinks } from "./result-fields.js";
 import { CursorError, pageOf, readPage } from "./result-pages.js";
@@ -24,6 +27,8 @@ export interface ApiDeps {
   readonly tokens: readonly ApiToken[];
   readonly ratePerSecond: number;
   readonly rateBurst: number;
+  /** Failed authentications allowed per client address (a token bucket); default 10 at once, then 1 a second. */
+  readonly authFailures?: { readonly ratePerSecond: number; readonly burst: number };
   readonly maxBodyBytes: number;
   /** Where POST /v1/events delivers; undefined answers 503 (a read-only API). */
   readonly ingest: IngestDeps | undefined;
@@ -45,6 +50,14 @@ declare module "fastify" {
 }
 
 type Reply = FastifyReply;
+
+/** Client addresses whose failed authentications are remembered, at most (about 100 bytes each). */
+const MAX_TRACKED_ADDRESSES = 10_000;
+
+/** The body of POST /v1/events once split into its items. */
+class ItemsBody {
+  constructor(readonly items: readonly RawItem[]) {}
+}
 
 export function sendError(reply: Reply, statusCode: number, body: ErrorBody): Reply {
   return reply.code(statusCode).header("content-type", "application/json; charset=utf-8").send(body);
@@ -104,14 +117,27 @@ export function apiRoutes(): RouteSpec[] {
 export function registerApi(app: FastifyInstance, deps: ApiDeps, registry: Registry, openApi: () => unknown): void {
   const auth = createAuthenticator(deps.tokens);
   const limiter = createRateLimiter(deps.ratePerSecond, deps.rateBurst, deps.nowMs);
+  const failures = deps.authFailures ?? { ratePerSecond: 1, burst: 10 };
+  const failuresByAddress = createRateLimiter(failures.ratePerSecond, failures.burst, deps.nowMs, MAX_TRACKED_ADDRESSES);
   const items = counter(registry, "hotline_sensor_api_ingest_items_total", "Items of POST /v1/events by result (accepted, duplicate, rejected).", ["result"]);
-  const denied = counter(registry, "hotline_sensor_api_denied_total", "API requests refused before their handler: unauthorized, forbidden, rate_limited.", ["reason"]);
+  const denied = counter(registry, "hotline_sensor_api_denied_total", "API requests refused before their handler: unauthorized, forbidden, rate_limited, auth_rate_limited (an address with too many failed authentications).", ["reason"]);
 
   app.addHook("onRequest", async (request, reply) => {
     const role = request.routeOptions.config.role;
     if (role === undefined) return;
+    // An address that failed too often is not asked for its token at all: guessing stops there.
+    const blockedSeconds = failuresByAddress.wait(request.ip);
+    if (blockedSeconds > 0) {
+      denied.inc({ reason: "auth_rate_limited" });
+      reply.header("retry-after", String(blockedSeconds));
+      return sendError(reply, 429, {
+        error: "too_many_requests",
+        message: `too many failed authentications from this address (${failures.burst} at once, then ${failures.ratePerSecond} a second); retry in ${blockedSeconds} s with a valid token`,
+      });
+    }
     const caller = auth.authenticate(request.headers.authorization);
     if (caller === undefined) {
+      failuresByAddress.take(request.ip);
       denied.inc({ reason: "unauthorized" });
       const given = request.headers.authorization !== undefined;
       reply.header("www-authenticate", given ? 'Bearer realm="hotline-sensor", error="invalid_token"' : 'Bearer realm="hotline-sensor"');
@@ -122,7 +148,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps, registry: Regis
     }
     if (!allows(caller.role, role)) {
       denied.inc({ reason: "forbidden" });
-      return sendError(reply, 403, { error: "forbidden", message: `the token "${caller.name}" has role ${caller.role}; this route needs ${role} (or admin)` });
+      return sendError(reply, 403, { error: "forbidden", message: `the token "${caller.name}" has role ${caller.role}; this route needs ${role === "admin" ? "admin" : `${role} (or admin)`}` });
     }
     const waitSeconds = limiter.take(caller.name);
     if (waitSeconds > 0) {
@@ -134,15 +160,23 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps, registry: Regis
   });
 
   // Bodies are kept as bytes: the door (contract/ingest.ts) decodes and parses each item itself.
+  // POST /v1/events is split into items while it arrives, so the item limit stops a request before
+  // the rest of it is read and before anything is parsed.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser([JSON_TYPE, ...NDJSON_TYPES], { parseAs: "buffer", bodyLimit: deps.maxBodyBytes }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser([JSON_TYPE, ...NDJSON_TYPES], async (request: FastifyRequest, payload: Readable) => {
+    const declared = Number(request.headers["content-length"]);
+    const declaredBytes = Number.isFinite(declared) ? declared : undefined;
+    if (request.routeOptions.url !== "/v1/events" || deps.ingest === undefined) return readBody(payload, deps.maxBodyBytes, declaredBytes);
+    const mime = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+    const splitter = createItemSplitter((NDJSON_TYPES as readonly string[]).includes(mime) ? "ndjson" : "json", deps.ingest.maxEventsPerRequest);
+    const body = await readBody(payload, deps.maxBodyBytes, declaredBytes, (chunk) => splitter.push(chunk));
+    return new ItemsBody(itemsOf(body, splitter.end()));
+  });
 
   app.post("/v1/events", { config: { role: "ingest" } }, async (request, reply) => {
     if (deps.ingest === undefined) return sendError(reply, 503, { error: "unavailable", message: "this worker takes no events over HTTP" });
-    const mime = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const raw = splitBody(body, (NDJSON_TYPES as readonly string[]).includes(mime), deps.ingest.maxEventsPerRequest);
-    const response = await ingestItems(deps.ingest, request.caller!.name, raw);
+    if (!(request.body instanceof ItemsBody)) throw new BodyError(400, "bad_request", "the body is empty: send a JSON array of events, one event, or NDJSON (one event per line)");
+    const response = await ingestItems(deps.ingest, request.caller!.name, request.body.items);
     items.inc({ result: "accepted" }, response.accepted);
     items.inc({ result: "duplicate" }, response.duplicates);
     items.inc({ result: "rejected" }, response.rejected);
@@ -228,6 +262,7 @@ export function apiDepsFromConfig(
     tokens: config.api.tokens,
     ratePerSecond: config.api.ratePerSecond,
     rateBurst: config.api.rateBurst,
+    authFailures: { ratePerSecond: config.api.authFailureRatePerSecond, burst: config.api.authFailureBurst },
     maxBodyBytes: config.api.maxBodyBytes,
     ingest: { target: parts.target, limits: config.ingest, maxEventsPerRequest: config.api.maxEventsPerRequest, nowMs: parts.nowMs },
     store: parts.store,

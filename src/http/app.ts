@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import type { Registry } from "prom-client";
 import { z } from "zod";
 import { apiRoutes, buildApiDocument, handleError, registerApi, sendError, type ApiDeps } from "./api.js";
+import { serverOptions, type HttpTimeouts } from "./server-options.js";
 import type { RouteSpec } from "./spec.js";
 
 export interface ReadinessCheck {
@@ -21,7 +22,12 @@ export interface AppDeps {
   readonly metrics?: boolean;
   /** The /v1 API; absent: health, readiness and metrics only. */
   readonly api?: ApiDeps | undefined;
+  /** How long a client may take to send a request; default DEFAULT_TIMEOUTS. */
+  readonly timeouts?: HttpTimeouts;
 }
+
+/** The defaults of HOTLINE_HTTP_HEADERS_TIMEOUT_MS and HOTLINE_HTTP_REQUEST_TIMEOUT_MS (config.ts). */
+export const DEFAULT_TIMEOUTS: HttpTimeouts = { headersTimeoutMs: 10_000, requestTimeoutMs: 60_000 };
 
 const health = z.object({ status: z.literal("ok") }).meta({ id: "Health" });
 const readiness = z
@@ -53,11 +59,12 @@ const METRICS_ROUTE: RouteSpec = {
 };
 
 export function buildApp(deps: AppDeps): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: deps.api?.maxBodyBytes ?? 1024 * 1024 });
+  const app = Fastify(serverOptions(deps.timeouts ?? DEFAULT_TIMEOUTS, deps.api?.maxBodyBytes ?? 1024 * 1024));
   const withMetrics = deps.metrics ?? true;
 
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply, deps.api?.logger));
-  app.setNotFoundHandler((request, reply) => sendError(reply, 404, { error: "not_found", message: `no route ${request.method} ${request.url.split("?")[0]!.slice(0, 200)}` }));
+  // The path is not repeated: it may hold a phone number.
+  app.setNotFoundHandler((request, reply) => sendError(reply, 404, { error: "not_found", message: `no route ${request.method} for this path; /openapi.json lists the routes` }));
 
   app.get("/healthz", async () => ({ status: "ok" }));
 
@@ -82,8 +89,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 }
 
 /** /metrics alone, for HOTLINE_METRICS_PORT. */
-export function buildMetricsApp(registry: Registry): FastifyInstance {
-  const app = Fastify({ logger: false });
+export function buildMetricsApp(registry: Registry, timeouts: HttpTimeouts = DEFAULT_TIMEOUTS): FastifyInstance {
+  const app = Fastify(serverOptions(timeouts, 1024 * 1024));
   app.get("/metrics", (_request, reply) => sendMetrics(registry, reply));
   app.setNotFoundHandler((_request, reply) => sendError(reply, 404, { error: "not_found", message: "this port serves /metrics only" }));
   return app;

@@ -10,8 +10,8 @@ export interface Caller {
   readonly role: ApiRole;
 }
 
-/** What a route needs; admin may do everything. */
-export type RouteRole = Exclude<ApiRole, "admin"> | "any";
+/** What a route needs; admin may do everything, and only admin may change alerting (silences, acknowledgements). */
+export type RouteRole = ApiRole | "any";
 
 export function allows(role: ApiRole, needed: RouteRole): boolean {
   return role === "admin" || needed === "any" || role === needed;
@@ -45,23 +45,44 @@ export function createAuthenticator(tokens: readonly ApiToken[]): Authenticator 
 export interface RateLimiter {
   /** Takes one request from `key`'s bucket: 0 when allowed, else the seconds until one is available. */
   take(key: string): number;
+  /** The seconds until `key`'s bucket has a request, without taking one: 0 when it has one now. */
+  wait(key: string): number;
+  /** Keys remembered (at most maxKeys). */
+  readonly size: number;
 }
 
-/** A token bucket per key, in memory: `burst` requests at once, refilled at `perSecond`. */
-export function createRateLimiter(perSecond: number, burst: number, nowMs: () => number = Date.now): RateLimiter {
+/**
+ * A token bucket per key, in memory: `burst` requests at once, refilled at `perSecond`. At most
+ * `maxKeys` buckets are kept (the least recently used is forgotten, i.e. refilled), so keys a
+ * client chooses (its address) cannot grow the table without bound.
+ */
+export function createRateLimiter(perSecond: number, burst: number, nowMs: () => number = Date.now, maxKeys = Number.POSITIVE_INFINITY): RateLimiter {
   const buckets = new Map<string, { tokens: number; atMs: number }>();
+  const refilled = (key: string) => {
+    const now = nowMs();
+    const bucket = buckets.get(key) ?? { tokens: burst, atMs: now };
+    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.atMs) / 1000) * perSecond);
+    bucket.atMs = now;
+    return bucket;
+  };
+  const waitOf = (tokens: number) => (tokens >= 1 ? 0 : Math.max(1, Math.ceil((1 - tokens) / perSecond)));
   return {
     take(key) {
-      const now = nowMs();
-      const bucket = buckets.get(key) ?? { tokens: burst, atMs: now };
-      bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.atMs) / 1000) * perSecond);
-      bucket.atMs = now;
+      const bucket = refilled(key);
+      buckets.delete(key);
       buckets.set(key, bucket);
+      if (buckets.size > maxKeys) buckets.delete(buckets.keys().next().value!);
       if (bucket.tokens >= 1) {
         bucket.tokens -= 1;
         return 0;
       }
-      return Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond));
+      return waitOf(bucket.tokens);
+    },
+    wait(key) {
+      return buckets.has(key) ? waitOf(refilled(key).tokens) : 0;
+    },
+    get size() {
+      return buckets.size;
     },
   };
 }

@@ -1,6 +1,6 @@
 // POST /v1/events: contract events over HTTP, for systems that cannot speak Kafka. The body (a JSON
-// array, one JSON object, or NDJSON) is split into items, each checked at the same door as every
-// other input (contract/ingest.ts); valid ones go to the ingest target (Kafka, or the embedded
+// array, one JSON object, or NDJSON) is split into items while it arrives (item-splitter.ts), each
+// checked at the same door as every other input (contract/ingest.ts); valid ones go to the ingest target (Kafka, or the embedded
 // pipeline through the push source) and the answer waits until they are durable there.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
@@ -8,6 +8,7 @@ import { hotlineEvent } from "../contract/event.js";
 import { DEAD_LETTER_REASONS, ingest, type IngestLimits } from "../contract/ingest.js";
 import { createHasher, scrubText } from "../contract/personal-data.js";
 import type { PushItem, PushOutcome } from "../sources/push.js";
+import type { RawItem } from "./item-splitter.js";
 
 /** Where accepted events go; resolves per item once they are durable there. */
 export interface IngestTarget {
@@ -22,8 +23,6 @@ export interface TargetItem extends PushItem {
 
 export const NDJSON_TYPES = ["application/x-ndjson", "application/ndjson"] as const;
 export const JSON_TYPE = "application/json";
-/** Items nested deeper than this are refused before anything walks them recursively. */
-const MAX_DEPTH = 32;
 
 export const ingestItemResult = z
   .object({
@@ -60,93 +59,9 @@ export interface IngestDeps {
   readonly nowMs: () => number;
 }
 
-/** A request the body splitter refuses as a whole: a 4xx with this code and message. */
-export class BodyError extends Error {
-  constructor(
-    readonly statusCode: 400 | 413,
-    readonly code: "bad_request" | "payload_too_large",
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-interface RawItem {
-  readonly bytes?: Uint8Array;
-  readonly line?: number;
-  /** Set when the item was refused before the door (too deep to serialise safely). */
-  readonly refused?: { readonly reasonCode: "nested_too_deep"; readonly message: string };
-}
-
-const utf8 = new TextDecoder("utf-8", { fatal: true });
 // The door hashes personal data while it normalises; here only the verdict is kept, so a key of
 // its own (never stored) keeps the real one out of the HTTP layer.
 const doorHasher = createHasher(randomBytes(32));
-
-export function splitBody(body: Buffer, ndjson: boolean, maxItems: number): RawItem[] {
-  if (body.byteLength === 0 || body.every((b) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09)) {
-    throw new BodyError(400, "bad_request", "the body is empty: send a JSON array of events, one event, or NDJSON (one event per line)");
-  }
-  const items = ndjson ? splitNdjson(body) : splitJson(body);
-  if (items.length > maxItems) {
-    throw new BodyError(413, "payload_too_large", `${items.length} events in one request, above the limit of ${maxItems} (HOTLINE_API_MAX_EVENTS): split the body`);
-  }
-  return items;
-}
-
-function splitNdjson(body: Buffer): RawItem[] {
-  const items: RawItem[] = [];
-  let start = 0;
-  let line = 0;
-  while (start <= body.length) {
-    let end = body.indexOf(0x0a, start);
-    if (end === -1) end = body.length;
-    line += 1;
-    let bytes = body.subarray(start, end);
-    if (bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, -1);
-    if (!bytes.every((b) => b === 0x20 || b === 0x09)) items.push({ bytes, line });
-    start = end + 1;
-  }
-  return items;
-}
-
-function splitJson(body: Buffer): RawItem[] {
-  let text: string;
-  try {
-    text = utf8.decode(body);
-  } catch {
-    throw new BodyError(400, "bad_request", "the body is not valid UTF-8: send a JSON array of contract events, UTF-8 encoded");
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    const what = error instanceof SyntaxError ? `not valid JSON (${scrubText(error.message).slice(0, 200)})` : "nested too deeply to parse";
-    throw new BodyError(400, "bad_request", `the body is ${what}: send a JSON array of contract events`);
-  }
-  const values = Array.isArray(parsed) ? parsed : typeof parsed === "object" && parsed !== null ? [parsed] : undefined;
-  if (values === undefined) {
-    throw new BodyError(400, "bad_request", `the body must be a JSON array of events or one event object, got ${parsed === null ? "null" : typeof parsed}`);
-  }
-  return values.map((value): RawItem => {
-    if (depthExceeds(value, MAX_DEPTH)) {
-      return { refused: { reasonCode: "nested_too_deep", message: `the item nests deeper than ${MAX_DEPTH} levels; no contract event does` } };
-    }
-    return { bytes: Buffer.from(JSON.stringify(value), "utf8") };
-  });
-}
-
-/** Iterative, so a hostile depth cannot overflow the stack. */
-function depthExceeds(root: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[root, 1]];
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop()!;
-    if (typeof value !== "object" || value === null) continue;
-    if (depth > limit) return true;
-    for (const inner of Object.values(value)) if (typeof inner === "object" && inner !== null) stack.push([inner, depth + 1]);
-  }
-  return false;
-}
 
 /** Checks every item at the door, hands the valid ones to the target, and answers per item. */
 export async function ingestItems(deps: IngestDeps, client: string, raw: readonly RawItem[]): Promise<IngestResponse> {

@@ -18,8 +18,8 @@ export interface RouteSpec {
   readonly url: string;
   readonly summary: string;
   readonly description: string;
-  /** Who may call it; undefined: no token needed (health, readiness). admin: admin tokens only (alerts.ts checks it). */
-  readonly role: RouteRole | "admin" | undefined;
+  /** Who may call it; undefined: no token needed (health, readiness). */
+  readonly role: RouteRole | undefined;
   readonly query?: z.ZodObject;
   /** Path parameters, named as in `url` (`/v1/silences/{id}`). */
   readonly params?: z.ZodObject;

@@ -63,6 +63,22 @@ describe("access", () => {
     expect((await call("DELETE", "/v1/silences/abc", "analyst")).status).toBe(403);
     expect(await count(store, "SELECT count() AS n FROM alert_silences")).toBe(0);
   });
+
+  // Acknowledging quiets an alert's growth for hours: a change to alerting, like a silence.
+  it("403 for a read-only token on acknowledge, before the body is read, and nothing stored", async () => {
+    const asReader = await call("POST", `/v1/alerts/${encodeURIComponent("ticket_flags:TA2:supervised:0:medium")}/ack`, "analyst", { note: "x" });
+    expect(asReader).toEqual({ status: 403, body: { error: "forbidden", message: expect.stringContaining("needs admin") } });
+    expect(await count(store, "SELECT count() AS n FROM alert_acks")).toBe(0);
+  });
+
+  it("takes alert ids up to the documented 300 characters in the path, and refuses longer ones with 400", async () => {
+    const id = (n: number) => encodeURIComponent(`ticket_flags:${"T".repeat(n - 30)}:supervised:0:medium`.slice(0, n));
+    const unknown = await call("POST", `/v1/alerts/${id(300)}/ack`, "ops");
+    expect(unknown).toEqual({ status: 404, body: { error: "not_found", message: expect.any(String) } });
+    const tooLong = await call("POST", `/v1/alerts/${id(301)}/ack`, "ops");
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.issues.map((i: { path: string }) => i.path)).toEqual(["alert_id"]);
+  });
 });
 
 describe("validation", () => {
@@ -119,15 +135,18 @@ describe("silences and acknowledgements with the real alerter", () => {
     await waitFor("sent now that the silence expired", () => slack.received.length === 2);
     await h.alerter.close(1_000);
 
-    expect((await call("POST", "/v1/alerts/no-such-alert/ack", "analyst")).status).toBe(404);
+    expect((await call("POST", "/v1/alerts/no-such-alert/ack", "ops")).status).toBe(404);
     const id = "ticket_flags:TA2:supervised:0:medium";
-    const ack = await call("POST", `/v1/alerts/${encodeURIComponent(id)}/ack`, "analyst", { note: "已派人 on it, call 13812345678" });
+    // The alert exists now: a read-only token still may not acknowledge it.
+    expect((await call("POST", `/v1/alerts/${encodeURIComponent(id)}/ack`, "analyst", { note: "x" })).status).toBe(403);
+    expect(await count(store, "SELECT count() AS n FROM alert_acks")).toBe(0);
+    const ack = await call("POST", `/v1/alerts/${encodeURIComponent(id)}/ack`, "ops", { note: "已派人 on it, call 13812345678" });
     expect(ack.status).toBe(201);
-    expect(ack.body).toEqual({ alert_id: id, acked_by: "analyst", note: expect.not.stringContaining("13812345678"), acked_at: new Date(clock.now()).toISOString() });
+    expect(ack.body).toEqual({ alert_id: id, acked_by: "ops", note: expect.not.stringContaining("13812345678"), acked_at: new Date(clock.now()).toISOString() });
     expect((await call("POST", `/v1/alerts/${encodeURIComponent("ticket_flags:TA3:supervised:0:medium")}/ack`, "ops")).status).toBe(201); // no body: no note
     const stored = await store.query("SELECT alert_id, result_table, result_id, acked_by FROM alert_acks ORDER BY alert_id");
     expect(stored).toEqual([
-      { alert_id: id, result_table: "ticket_flags", result_id: "TA2:supervised", acked_by: "analyst" },
+      { alert_id: id, result_table: "ticket_flags", result_id: "TA2:supervised", acked_by: "ops" },
       { alert_id: "ticket_flags:TA3:supervised:0:medium", result_table: "ticket_flags", result_id: "TA3:supervised", acked_by: "ops" },
     ]);
     for (const t of TOKENS) expect(JSON.stringify(stored)).not.toContain(t.token);
@@ -137,7 +156,7 @@ describe("silences and acknowledgements with the real alerter", () => {
     const byId = new Map(alerts.body.items.map((a: { alert_id: string }) => [a.alert_id, a]));
     expect(byId.size).toBe(3);
     expect(byId.get("ticket_flags:TA1:supervised:0:medium")).toMatchObject({ deliveries: [{ receiver: "slack", outcome: "silenced" }], acknowledgement: null });
-    expect(byId.get(id)).toMatchObject({ kind: "ticket_flag.supervised", severity: "medium", deliveries: [{ receiver: "slack", outcome: "sent" }], acknowledgement: { acked_by: "analyst" } });
+    expect(byId.get(id)).toMatchObject({ kind: "ticket_flag.supervised", severity: "medium", deliveries: [{ receiver: "slack", outcome: "sent" }], acknowledgement: { acked_by: "ops" } });
     const acked = await call("GET", "/v1/alerts?acked=true", "analyst");
     expect(acked.body.items.map((a: { alert_id: string }) => a.alert_id).sort()).toEqual([id, "ticket_flags:TA3:supervised:0:medium"]);
     expect((await call("GET", "/v1/alerts?acked=false&kind=ticket_flag", "analyst")).body.items.map((a: { alert_id: string }) => a.alert_id)).toEqual(["ticket_flags:TA1:supervised:0:medium"]);
@@ -151,7 +170,7 @@ describe("GET /openapi.json", () => {
     expect(doc.paths["/v1/silences"].post["x-required-role"]).toBe("admin");
     expect(doc.paths["/v1/silences/{id}"].delete["x-required-role"]).toBe("admin");
     expect(doc.paths["/v1/silences/{id}"].delete.parameters).toEqual([expect.objectContaining({ name: "id", in: "path", required: true })]);
-    expect(doc.paths["/v1/alerts/{alert_id}/ack"].post["x-required-role"]).toBe("read (or admin)");
+    expect(doc.paths["/v1/alerts/{alert_id}/ack"].post["x-required-role"]).toBe("admin");
     expect(doc.paths["/v1/alerts"].get.responses["200"].content["application/json"].schema.$ref).toBe("#/components/schemas/AlertList");
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(["Silence", "SilenceRequest", "Alert", "Acknowledgement"]));
   });

@@ -69,6 +69,8 @@ export async function startApi(store: Store, options: Partial<ApiDeps> & { hashK
       tokens: TOKENS,
       ratePerSecond: 1_000_000,
       rateBurst: 1_000_000,
+      // Tests send wrong tokens on purpose; the limit on failures has tests of its own (bounds.test.ts).
+      authFailures: { ratePerSecond: 1_000_000, burst: 1_000_000 },
       maxBodyBytes: 8 * 1024 * 1024,
       ingest: { target: pipelineTarget(push), limits: config.ingest, maxEventsPerRequest: 5_000, nowMs: Date.now },
       store,
