@@ -5,6 +5,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import type { Registry } from "prom-client";
 import { z } from "zod";
+import { scrubQuoted } from "../contract/personal-data.js";
 import { apiRoutes, buildApiDocument, handleError, registerApi, sendError, type ApiDeps } from "./api.js";
 import type { RouteSpec } from "./spec.js";
 
@@ -51,7 +52,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const withMetrics = deps.metrics ?? true;
 
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply, deps.api?.logger));
-  app.setNotFoundHandler((request, reply) => sendError(reply, 404, { error: "not_found", message: `no route ${request.method} ${request.url.split("?")[0]!.slice(0, 200)}` }));
+  app.setNotFoundHandler((request, reply) => sendError(reply, 404, { error: "not_found", message: `no route ${request.method} ${scrubQuoted(request.url.split("?")[0]!.slice(0, 200))}` }));
 
   app.get("/healthz", async () => ({ status: "ok" }));
 

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { hotlineEvent } from "../contract/event.js";
 import { DEAD_LETTER_REASONS, ingest, type IngestLimits } from "../contract/ingest.js";
-import { createHasher, scrubText } from "../contract/personal-data.js";
+import { createHasher, scrubQuoted, scrubText } from "../contract/personal-data.js";
 import type { PushItem, PushOutcome } from "../sources/push.js";
 
 /** Where accepted events go; resolves per item once they are durable there. */
@@ -121,7 +121,7 @@ function splitJson(body: Buffer): RawItem[] {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    const what = error instanceof SyntaxError ? `not valid JSON (${scrubText(error.message).slice(0, 200)})` : "nested too deeply to parse";
+    const what = error instanceof SyntaxError ? `not valid JSON (${scrubQuoted(error.message).slice(0, 200)})` : "nested too deeply to parse";
     throw new BodyError(400, "bad_request", `the body is ${what}: send a JSON array of contract events`);
   }
   const values = Array.isArray(parsed) ? parsed : typeof parsed === "object" && parsed !== null ? [parsed] : undefined;
