@@ -34,14 +34,26 @@ export function createHasher(secret: Uint8Array, previous?: Uint8Array): Persona
 
 function keyed(secret: Uint8Array): Pick<PersonalDataHasher, "callerKey" | "idKey" | "identifier"> {
   if (secret.length < 16) throw new Error("the caller hash key must be at least 16 bytes");
+  const identifiers = new Map<string, string>();
   const hmac = (domain: string, value: string) =>
     createHmac("sha256", secret).update(`${domain}\u0000${value}`).digest("hex").slice(0, 32);
   return {
     callerKey: (phone) => hmac("phone", normalisePhone(phone)),
     idKey: (idNumber) => hmac("id", toAscii(idNumber).replace(/[\s-]+/g, "").toUpperCase()),
-    identifier: (id) => (holdsPersonalData(id) ? `${PII_PREFIX}${lettersOnly(hmac("identifier", id).slice(0, 20))}` : id),
+    identifier: (id) => {
+      // Codes, queues and ticket ids repeat from event to event, and scanning a long digit string costs microseconds.
+      let known = identifiers.get(id);
+      if (known === undefined) {
+        if (identifiers.size >= MAX_REMEMBERED_IDENTIFIERS) identifiers.clear();
+        known = holdsPersonalData(id) ? `${PII_PREFIX}${lettersOnly(hmac("identifier", id).slice(0, 20))}` : id;
+        identifiers.set(id, known);
+      }
+      return known;
+    },
   };
 }
+
+const MAX_REMEMBERED_IDENTIFIERS = 50_000;
 
 /** The prefix of an identifier replaced by its keyed hash (README, "Personal data"). */
 export const PII_PREFIX = "pii:";
@@ -51,9 +63,11 @@ function lettersOnly(hex: string): string {
   return hex.replace(/[0-9a-f]/g, (c) => String.fromCharCode(97 + parseInt(c, 16)));
 }
 
-/** Whether scrubText would change the text: it holds a phone or ID number or an e-mail address. */
+const PLACEHOLDER = /\[(?:手机号|电话|身份证号|邮箱)\]/g;
+/** Whether scrubText finds a phone or ID number or an e-mail address in the text. */
 export function holdsPersonalData(text: string): boolean {
-  return scrubText(text) !== toAscii(text);
+  const scrubbed = scrubText(text);
+  return scrubbed !== text && (scrubbed.match(PLACEHOLDER)?.length ?? 0) > (text.match(PLACEHOLDER)?.length ?? 0);
 }
 
 /** Digits only, in national form (+86 10 … is 010 …), so formatting never splits one caller in two. */
@@ -95,9 +109,8 @@ const AREA = `(?:0${G}(?:1${G}0|2${G}\\d|[3-9]${G}\\d${G}\\d))`;
 /** Units after which a bare number is a measure, not a phone: "86400000 ms", "12000000元". */
 const UNIT = "\\s*(?:ms|s\\b|秒|毫秒|分|小时|天|日|年|元|万|亿|米|平|公里|千克|斤|吨|字节|bytes?|[KMG]?B\\b|次|个|人|户|件|条|%|％|px)";
 
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 const patterns: readonly (readonly [RegExp, string])[] = [
-  // E-mail addresses.
-  [/[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g, "[邮箱]"],
   // 18-character resident ID (region, date of birth, sequence, check digit), letters may follow; then the old 15-digit form.
   [new RegExp(`${START}${spaced("[1-9]", D, D, D, D, D, `(?:1${G}[89]|2${G}0)`, D, D, MONTH, DAY, D, D, D, "[\\dXx]")}${END}`, "g"), "[身份证号]"],
   [new RegExp(`${START}${spaced("[1-9]", D, D, D, D, D, D, D, MONTH, DAY, D, D, D)}${END}`, "g"), "[身份证号]"],
@@ -111,25 +124,32 @@ const patterns: readonly (readonly [RegExp, string])[] = [
 ];
 
 const CHINESE_DIGITS: Readonly<Record<string, string>> = { 〇: "0", 零: "0", 一: "1", 幺: "1", 二: "2", 三: "3", 四: "4", 五: "5", 六: "6", 七: "7", 八: "8", 九: "9" };
+const NUMERAL = "〇零一幺二三四五六七八九";
 // A run of at least 7 digits of which some are written as Chinese numerals (一五零一二三四五六七八).
-const CHINESE_RUN = new RegExp(`[0-9〇零一幺二三四五六七八九](?:[${SEP_CHARS}]{0,3}[0-9〇零一幺二三四五六七八九]){6,}`, "g");
-const HAS_CHINESE_DIGIT = /[〇零一幺二三四五六七八九]/;
-const MAY_HOLD_NUMBER = /[0-9@]/;
+const CHINESE_RUN = new RegExp(`[0-9${NUMERAL}](?:${G}[0-9${NUMERAL}]){6,}`, "g");
+// Such a run has a numeral next to another digit; "一" alone is everywhere in Chinese text, two together are rare.
+const NUMERAL_PAIR = new RegExp(`[${NUMERAL}]${G}[0-9${NUMERAL}]|[0-9]${G}[${NUMERAL}]`);
+const HAS_CHINESE_DIGIT = new RegExp(`[${NUMERAL}]`);
+/** Whatever a number or an address could be made of: a text without any of these is returned as it is. */
+const MAY_HOLD = new RegExp(`[0-9０-９@＠${NUMERAL}]`);
+// A cheap test first: every number pattern needs 7 digits in a row (separators allowed), and most texts have none.
+const SEVEN_DIGITS = new RegExp(`\\d(?:${G}\\d){6}`);
 
 function scrubAscii(text: string): string {
-  if (!MAY_HOLD_NUMBER.test(text)) return text;
-  let out = text;
+  let out = text.includes("@") ? text.replace(EMAIL, "[邮箱]") : text;
+  if (!SEVEN_DIGITS.test(out)) return out;
   for (const [pattern, placeholder] of patterns) out = out.replace(pattern, placeholder);
   return out;
 }
 
 /**
  * Replaces phone numbers, ID-card numbers and e-mail addresses in free text with placeholders
- * ([手机号], [电话], [身份证号], [邮箱]); full-width forms are read as ASCII and kept so.
+ * ([手机号], [电话], [身份证号], [邮箱]); full-width digits are read as ASCII and kept so.
  */
 export function scrubText(text: string): string {
+  if (!MAY_HOLD.test(text)) return text;
   let out = toAscii(text);
-  if (HAS_CHINESE_DIGIT.test(out)) {
+  if (NUMERAL_PAIR.test(out)) {
     out = out.replace(CHINESE_RUN, (run) => {
       if (!HAS_CHINESE_DIGIT.test(run)) return run;
       const scrubbed = scrubAscii(run.replace(/[〇零一幺二三四五六七八九]/g, (c) => CHINESE_DIGITS[c] ?? c));
@@ -139,7 +159,7 @@ export function scrubText(text: string): string {
   return scrubAscii(out);
 }
 
-const LONG_DIGIT_RUN = new RegExp(`[0-9〇零一幺二三四五六七八九](?:[${SEP_CHARS}]{0,3}[0-9〇零一幺二三四五六七八九]){6,}`, "g");
+const LONG_DIGIT_RUN = new RegExp(`[0-9${NUMERAL}](?:${G}[0-9${NUMERAL}]){6,}`, "g");
 /**
  * For text that quotes an input it did not check (a parser's error excerpt, a value that failed
  * validation): scrubText, and then any remaining run of 7 or more digits, because an excerpt cut

@@ -23,8 +23,12 @@ function scrubValue<T>(value: T, key: string, hasher: PersonalDataHasher): T {
   }
   if (Array.isArray(value)) return value.map((item: unknown) => scrubValue(item, key, hasher)) as T;
   if (typeof value === "object" && value !== null) {
+    const record = value as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    for (const [k, inner] of Object.entries(value)) out[k] = LEFT_KEYS.has(k) ? inner : scrubValue(inner, k, hasher);
+    for (const k in record) {
+      const inner = record[k];
+      out[k] = LEFT_KEYS.has(k) || typeof inner === "number" || typeof inner === "boolean" ? inner : scrubValue(inner, k, hasher);
+    }
     return out as T;
   }
   return value;
