@@ -23,6 +23,16 @@ export const CROSS_FIELD_RULES: readonly { readonly at: string; readonly rule: s
     rule: "`lat` and `lon` come together or not at all.",
     inJsonSchema: "Yes, as `dependentRequired`.",
   },
+  {
+    at: "event_id",
+    rule: "Holds no phone number, ID-card number or e-mail address (use a UUID): it is the idempotency key, compared before anything is hashed.",
+    inJsonSchema: "No: the sensor rejects such events (`schema_violation`).",
+  },
+  {
+    at: "data.sla.*, data.accept_by, data.close_by, data.new_close_by",
+    rule: "Every deadline lies within 10 years of `occurred_at`, before or after.",
+    inJsonSchema: "No: JSON Schema cannot compare two values; the sensor rejects such events (`schema_violation`).",
+  },
 ];
 
 export interface ContractDocInput {

@@ -92,6 +92,9 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const config = loadConfig(withFlags(process.env, values), values.data === undefined ? {} : { dataDir: values.data });
   const logger = createLogger(config.logLevel);
+  for (const { variable, file, mode } of config.secretFileWarnings) {
+    logger.warn({ variable, file, mode }, `${variable}: ${file} can be read by group or others: run chmod 600 ${file} (HOTLINE_SECRET_FILES_STRICT=true refuses to start instead)`);
+  }
   switch (command) {
     case "run":
       await runCommand(config, logger);

@@ -1,5 +1,5 @@
 // Unit tests of configuration: defaults, strict validation that names each variable, secrets from files, freezing and redaction.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import fc from "fast-check";
@@ -261,6 +261,51 @@ describe("secrets from *_FILE", () => {
   });
 });
 
+describe("secret files that are unsafe (issue 12)", () => {
+  function privateFile(name: string, content: string, mode: number): string {
+    const file = secretFile(name, content);
+    chmodSync(file, mode);
+    return file;
+  }
+
+  it.each(["", "\n", "  \n\t \r\n"])("refuses an empty or blank HOTLINE_CALLER_HASH_KEY_FILE (%j), naming the file, instead of generating a key", (content) => {
+    const file = privateFile("empty-key", content, 0o600);
+    const { message } = rejection({ HOTLINE_CALLER_HASH_KEY_FILE: file });
+    expect(message).toContain(`HOTLINE_CALLER_HASH_KEY_FILE: ${file} is empty`);
+    expect(message).toContain("unset HOTLINE_CALLER_HASH_KEY_FILE");
+  });
+
+  it("refuses every empty secret file, not only the hash key", () => {
+    const { message } = rejection({ CLICKHOUSE_URL: "http://clickhouse:8123", CLICKHOUSE_PASSWORD_FILE: privateFile("empty-pw", "\n", 0o600), HOTLINE_API_TOKENS_FILE: privateFile("empty-tokens", "", 0o600) });
+    expect(message).toContain("CLICKHOUSE_PASSWORD_FILE:");
+    expect(message).toContain("HOTLINE_API_TOKENS_FILE:");
+  });
+
+  it.each([0o644, 0o640, 0o604, 0o660])("accepts a secret file of mode %s with a warning naming the variable, the file and its mode", (mode) => {
+    const file = privateFile(`open-key-${mode}`, HASH_KEY, mode);
+    const config = loadConfig({ HOTLINE_CALLER_HASH_KEY_FILE: file });
+    expect(config.callerHashKey).toBe(HASH_KEY);
+    expect(config.secretFileWarnings).toEqual([{ variable: "HOTLINE_CALLER_HASH_KEY_FILE", file, mode: `0${mode.toString(8)}` }]);
+  });
+
+  it("warns about nothing for files only their owner can read", () => {
+    const config = loadConfig({ HOTLINE_CALLER_HASH_KEY_FILE: privateFile("own-key", HASH_KEY, 0o600), HOTLINE_API_TOKENS_FILE: privateFile("own-tokens", "ops:admin:0123456789abcdef0123", 0o400) });
+    expect(config.secretFileWarnings).toEqual([]);
+  });
+
+  it("refuses a secret file readable by group or others with HOTLINE_SECRET_FILES_STRICT=true, saying what to run", () => {
+    const file = privateFile("strict-key", HASH_KEY, 0o644);
+    const { message } = rejection({ HOTLINE_CALLER_HASH_KEY_FILE: file, HOTLINE_SECRET_FILES_STRICT: "true" });
+    expect(message).toContain(`HOTLINE_CALLER_HASH_KEY_FILE: ${file} can be read by group or others (mode 0644): run chmod 600 ${file}`);
+    expect(message).not.toContain(HASH_KEY);
+    expect(loadConfig({ HOTLINE_CALLER_HASH_KEY_FILE: privateFile("strict-own-key", HASH_KEY, 0o600), HOTLINE_SECRET_FILES_STRICT: "true" }).callerHashKey).toBe(HASH_KEY);
+  });
+
+  it("checks HOTLINE_SECRET_FILES_STRICT like any flag", () => {
+    expect(rejection({ HOTLINE_SECRET_FILES_STRICT: "yes" }).message).toContain("HOTLINE_SECRET_FILES_STRICT: must be true or false");
+  });
+});
+
 describe("the loaded configuration", () => {
   const full = (): Config =>
     loadConfig({
@@ -338,7 +383,8 @@ describe("every secret", () => {
   const rest = { KAFKA_BROKERS: "kafka:9092", KAFKA_SASL_MECHANISM: "PLAIN", KAFKA_SASL_USERNAME: "writer", CLICKHOUSE_URL: "http://clickhouse:8123" };
 
   it("is covered here: each variable whose name says it holds a secret, and only those, may come from a file", () => {
-    const looksSecret = Object.keys(envSchema.shape).filter((name) => /KEY|PASSWORD|TOKEN|SECRET/.test(name));
+    // HOTLINE_SECRET_FILES_STRICT is a flag about secret files, not a secret
+    const looksSecret = Object.keys(envSchema.shape).filter((name) => /KEY|PASSWORD|TOKEN|SECRET/.test(name) && name !== "HOTLINE_SECRET_FILES_STRICT");
     expect(looksSecret.sort()).toEqual(Object.keys(SECRETS).sort());
     for (const name of Object.keys(SECRETS)) expect(() => loadConfig({ [`${name}_FILE`]: path.join(secretsDir, "nope") })).toThrow(`${name}_FILE: cannot read`);
   });

@@ -1,6 +1,6 @@
 // Configuration: read from the environment in this one place, validated strictly (errors name the
 // variable and what is wrong), frozen and passed down. Nothing else reads process.env.
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { SensorError } from "./errors.js";
@@ -74,6 +74,7 @@ export const envSchema = z.strictObject({
   HOTLINE_TIMEZONE: timeZone.default("Asia/Shanghai"),
   HOTLINE_CALLER_HASH_KEY: nonEmpty.min(16, "must be at least 16 characters").optional(),
   HOTLINE_CALLER_HASH_KEY_PREVIOUS: nonEmpty.min(16, "must be at least 16 characters").optional(),
+  HOTLINE_SECRET_FILES_STRICT: flag.default(false),
   HOTLINE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   HOTLINE_BATCH_MAX_ROWS: int(1, 1_000_000).default(10_000),
   HOTLINE_BATCH_MAX_WAIT_MS: int(1, 600_000).default(250),
@@ -177,8 +178,18 @@ export interface ClickHouseConfig {
   readonly cluster: string | undefined;
 }
 
+/** A secret file that others than its owner can read: logged at start (README, "Configuration"). */
+export interface SecretFileWarning {
+  readonly variable: string;
+  readonly file: string;
+  /** The permission bits, e.g. "0644". */
+  readonly mode: string;
+}
+
 export interface Config {
   readonly dataDir: string;
+  /** Secret files readable by group or others, accepted because HOTLINE_SECRET_FILES_STRICT is off; the CLI logs one line for each. */
+  readonly secretFileWarnings: readonly SecretFileWarning[];
   readonly timezone: string;
   readonly database: string;
   /** The HMAC key for phone and ID numbers; undefined means "generate one under dataDir" (embedded default only). */
@@ -236,18 +247,36 @@ export interface ConfigOverrides {
   readonly dataDir?: string;
 }
 
-/** Reads `*_FILE` variants of secrets into their plain names; a missing file is a configuration error. */
-function resolveSecretFiles(env: Readonly<Record<string, string | undefined>>, problems: string[]): Record<string, string | undefined> {
+/**
+ * Reads `*_FILE` variants of secrets into their plain names. A missing or empty file is a
+ * configuration error; a file that group or others can read is a warning, or an error when
+ * HOTLINE_SECRET_FILES_STRICT is on.
+ */
+function resolveSecretFiles(env: Readonly<Record<string, string | undefined>>, problems: string[], warnings: SecretFileWarning[]): Record<string, string | undefined> {
   const resolved: Record<string, string | undefined> = {};
   for (const key of Object.keys(envSchema.shape)) resolved[key] = env[key];
+  const strict = envSchema.shape.HOTLINE_SECRET_FILES_STRICT.safeParse(env["HOTLINE_SECRET_FILES_STRICT"] || undefined).data === true;
   for (const name of SECRET_VARIABLES) {
-    const file = env[`${name}_FILE`];
+    const variable = `${name}_FILE`;
+    const file = env[variable];
     if (file === undefined || file === "") continue;
-    if (env[name] !== undefined) problems.push(`${name} and ${name}_FILE are both set: keep one`);
+    if (env[name] !== undefined) problems.push(`${name} and ${variable} are both set: keep one`);
+    let content: string;
+    let mode: number;
     try {
-      resolved[name] = readFileSync(file, "utf8").trim();
+      content = readFileSync(file, "utf8").trim();
+      mode = statSync(file).mode & 0o777;
     } catch (error) {
-      problems.push(`${name}_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      problems.push(`${variable}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      continue;
+    }
+    // An empty file is a deployment mistake (a secret not mounted yet), never a request for a default.
+    if (content === "") problems.push(`${variable}: ${file} is empty: write the secret into it, or unset ${variable}`);
+    else resolved[name] = content;
+    if ((mode & 0o077) !== 0) {
+      const warning = { variable, file, mode: `0${mode.toString(8)}` };
+      if (strict) problems.push(`${variable}: ${file} can be read by group or others (mode ${warning.mode}): run chmod 600 ${file} (HOTLINE_SECRET_FILES_STRICT is on)`);
+      else warnings.push(warning);
     }
   }
   return resolved;
@@ -256,7 +285,8 @@ function resolveSecretFiles(env: Readonly<Record<string, string | undefined>>, p
 /** Validates the environment once. Throws CONFIG_INVALID naming every variable that is wrong. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>, overrides: ConfigOverrides = {}): Config {
   const problems: string[] = [];
-  const input = resolveSecretFiles(env, problems);
+  const warnings: SecretFileWarning[] = [];
+  const input = resolveSecretFiles(env, problems, warnings);
   for (const [key, value] of Object.entries(input)) if (value === "") delete input[key];
   for (const key of Object.keys(env)) {
     const known = key in envSchema.shape || SECRET_VARIABLES.some((name) => key === `${name}_FILE`);
@@ -301,10 +331,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ov
           routing: loadAlertConfig(e.HOTLINE_ALERTS_FILE, { env, timeZone: e.HOTLINE_TIMEZONE, ...(e.HOTLINE_GRAFANA_URL === undefined ? {} : { grafanaUrl: e.HOTLINE_GRAFANA_URL }) }),
         };
   const grafanaUrl = e.HOTLINE_GRAFANA_URL ?? alerts?.routing.grafanaUrl ?? "http://localhost:3000";
-  return deepFreeze({ ...toConfig(e, overrides), alerts, grafanaUrl });
+  return deepFreeze({ ...toConfig(e, overrides), alerts, grafanaUrl, secretFileWarnings: warnings });
 }
 
-function toConfig(e: z.infer<typeof envSchema>, overrides: ConfigOverrides): Omit<Config, "alerts" | "grafanaUrl"> {
+function toConfig(e: z.infer<typeof envSchema>, overrides: ConfigOverrides): Omit<Config, "alerts" | "grafanaUrl" | "secretFileWarnings"> {
   const security: Record<string, string> = { "security.protocol": e.KAFKA_SECURITY_PROTOCOL };
   if (e.KAFKA_SASL_MECHANISM !== undefined) {
     security["sasl.mechanisms"] = e.KAFKA_SASL_MECHANISM;

@@ -113,6 +113,29 @@ describe("hotlineEvent", () => {
     });
   });
 
+  describe("deadlines (issue 12)", () => {
+    it.each([
+      ["ticket.created", ["data", "sla"], "close_by", "0001-01-01T00:00:00Z"],
+      ["ticket.created", ["data", "sla"], "accept_by", "9999-12-31T23:59:59+08:00"],
+      ["ticket.dispatched", ["data"], "close_by", "9999-12-31T00:00:00Z"],
+      ["ticket.extended", ["data"], "new_close_by", "1970-01-01T00:00:00Z"],
+    ] as const)("rejects a %s deadline at %j %s = %s with a message naming the range", (name, parent, key, value) => {
+      const found = issues(variant(name, (e) => (at(e, ...parent)[key] = value)));
+      expect(found).toEqual([expect.objectContaining({ path: [...parent, key].join("."), code: "custom" })]);
+      expect(found[0]!.message).toMatch(/within 10 years of occurred_at, got one in the year (1|9999|1970)\b/);
+    });
+
+    it("accepts deadlines within 10 years of occurred_at, before and after", () => {
+      for (const value of ["2036-11-20T00:00:00+08:00", "2017-01-01T00:00:00+08:00"]) {
+        expect(hotlineEvent.safeParse(variant("ticket.extended", (e) => (at(e, "data")["new_close_by"] = value))).success, value).toBe(true);
+      }
+    });
+  });
+
+  it.each(["evt-13812345678", "id.139.2345.6789", "evt-110105194912310021"])("rejects the event_id %j, which holds a personal number", (eventId) => {
+    expect(issues(variant("ticket.accepted", (e) => (e["event_id"] = eventId)))).toEqual([expect.objectContaining({ path: "event_id", message: expect.stringMatching(/UUID/) })]);
+  });
+
   describe("category", () => {
     it("rejects a code that is not the last code of the path", () => {
       const input = variant("ticket.created", (e) => (at(e, "data", "category")["code"] = "02.05"));

@@ -2,7 +2,9 @@
 // payloads by `type`. Everything hotline-sensor consumes is parsed here, once, at the edge.
 import { z } from "zod";
 import { callAbandoned, callAnswered, callEnded, callOffered } from "./call-events.js";
+import { checkDeadlines } from "./deadlines.js";
 import { instant } from "./fields.js";
+import { holdsPersonalData } from "./personal-data.js";
 import {
   ticketAccepted,
   ticketCallback,
@@ -26,6 +28,8 @@ const envelope = {
     .min(8)
     .max(128)
     .regex(/^[A-Za-z0-9_.:-]+$/, "event_id uses letters, digits and _ . : -")
+    // The door compares event_ids before the hash key is at hand, so they cannot be hashed like other ids.
+    .refine((id) => !holdsPersonalData(id), "event_id must not hold a phone or ID-card number: use a UUID")
     .meta({ description: "Globally unique id of this event (a UUID is best). The idempotency key: an event_id seen before is not stored again." }),
   occurred_at: instant.meta({ description: "When it happened in the source system, ISO 8601 with its UTC offset." }),
   source_system: z.string().min(1).max(64).meta({ description: "The system that emitted it, e.g. `gongdan-v3` or `acd-avaya`." }),
@@ -67,6 +71,7 @@ export const hotlineEvent = z
     (typeof eventSchemas)["ticket.created"],
     ...(typeof eventSchemas)[EventType][],
   ])
+  .superRefine(checkDeadlines)
   .meta({ title: "HotlineEvent", description: "Any event of the hotline-sensor contract, schema_version 1." });
 
 /** A valid contract event as it arrives (personal data still in clear: never store this). */

@@ -111,7 +111,7 @@ export const sla = z
     respond_by: instant.optional().meta({ description: "响应时限: first contact with the caller by then." }),
     close_by: instant.optional().meta({ description: "办结时限: the ticket must be closed by then." }),
   })
-  .meta({ description: "SLA deadlines carried by the ticketing system." });
+  .meta({ description: "SLA deadlines carried by the ticketing system; each within 10 years of occurred_at." });
 
 /** Free text written by people; scrubbed of phone and ID numbers at ingest. */
 export const freeText = (max: number, description: string) => z.string().max(max).meta({ description });

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { hotlineEvent, isEventType, SCHEMA_VERSION, type HotlineEvent } from "./event.js";
 import { instantMs, normalise, type EventRow } from "./normalise.js";
-import { scrubText, type PersonalDataHasher } from "./personal-data.js";
+import { scrubQuoted, scrubText, type PersonalDataHasher } from "./personal-data.js";
 import { findBrokenText, wellFormed, type TextFault } from "./text.js";
 
 export const DEAD_LETTER_REASONS = [
@@ -58,13 +58,14 @@ export function ingest(bytes: Uint8Array, source: string, hasher: PersonalDataHa
       reason: wellFormed(reason),
       eventId: wellFormed(readString(raw, "event_id")),
       type: wellFormed(readString(raw, "type")),
-      payload: wellFormed(scrubText(text.length > MAX_STORED_PAYLOAD_CHARS ? text.slice(0, MAX_STORED_PAYLOAD_CHARS) : text)),
+      payload: wellFormed(scrubText(cutPayload(text))),
       payloadBytes: bytes.byteLength,
     },
   });
 
   if (bytes.byteLength > limits.maxEventBytes) {
-    const head = lossyUtf8.decode(bytes.subarray(0, MAX_STORED_PAYLOAD_CHARS));
+    // enough bytes for more characters than are kept (4 bytes at most each), so cutPayload sees the cut
+    const head = lossyUtf8.decode(bytes.subarray(0, MAX_STORED_PAYLOAD_CHARS * 4 + 4));
     return reject("oversized", `event is ${bytes.byteLength} bytes, above the limit of ${limits.maxEventBytes} (HOTLINE_MAX_EVENT_BYTES)`, head);
   }
   let text: string;
@@ -77,7 +78,7 @@ export function ingest(bytes: Uint8Array, source: string, hasher: PersonalDataHa
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    return reject("malformed_json", `input is not JSON: ${(error as Error).message}`, text);
+    return reject("malformed_json", `input is not JSON: ${scrubQuoted((error as Error).message)}`, text);
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     return reject("not_an_object", `an event must be a JSON object, got ${Array.isArray(raw) ? "an array" : raw === null ? "null" : typeof raw}`, text);
@@ -86,11 +87,11 @@ export function ingest(bytes: Uint8Array, source: string, hasher: PersonalDataHa
   if (broken !== undefined) return reject("invalid_text", describeBrokenText(broken), text, raw);
   const version = (raw as Record<string, unknown>)["schema_version"];
   if (version !== SCHEMA_VERSION) {
-    return reject("unsupported_version", `schema_version must be ${SCHEMA_VERSION}, got ${JSON.stringify(version) ?? "nothing"}`, text, raw);
+    return reject("unsupported_version", `schema_version must be ${SCHEMA_VERSION}, got ${scrubQuoted(JSON.stringify(version) ?? "nothing")}`, text, raw);
   }
   const type = (raw as Record<string, unknown>)["type"];
   if (!isEventType(type)) {
-    return reject("unknown_type", `unknown event type ${JSON.stringify(type) ?? "(missing)"}`, text, raw);
+    return reject("unknown_type", `unknown event type ${scrubQuoted(JSON.stringify(type) ?? "(missing)")}`, text, raw);
   }
   const parsed = hotlineEvent.safeParse(raw);
   if (!parsed.success) return reject("schema_violation", describeIssues(parsed.error), text, raw);
@@ -112,6 +113,13 @@ export function ingest(bytes: Uint8Array, source: string, hasher: PersonalDataHa
   return { kind: "event", event, row: normalise(event, source, hasher) };
 }
 
+/** The stored head of a payload; a number cut in two at the end is dropped, since half of it no longer looks like one. */
+function cutPayload(text: string): string {
+  if (text.length <= MAX_STORED_PAYLOAD_CHARS) return text;
+  return text.slice(0, MAX_STORED_PAYLOAD_CHARS).replace(TRAILING_DIGITS, "…");
+}
+const TRAILING_DIGITS = /[0-9０-９〇零一幺二三四五六七八九][\s.·\-\u2010-\u2015\u2212\uFE58\uFE63\uFF0D0-9０-９〇零一幺二三四五六七八九]*$/;
+
 function readString(raw: unknown, key: string): string {
   if (typeof raw !== "object" || raw === null) return "";
   const value = (raw as Record<string, unknown>)[key];
@@ -127,6 +135,7 @@ function describeBrokenText({ path, broken, inKey }: TextFault): string {
 function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 10)
-    .map((issue) => `${issue.path.length === 0 ? "(event)" : issue.path.join(".")}: ${issue.message}`)
+    // unrecognized keys are quoted from the input, and a key may hold anything
+    .map((issue) => `${issue.path.length === 0 ? "(event)" : issue.path.join(".")}: ${issue.code === "unrecognized_keys" ? scrubQuoted(issue.message) : issue.message}`)
     .join("; ");
 }

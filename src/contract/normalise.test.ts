@@ -277,3 +277,60 @@ describe("normalise: personal data", () => {
     if (parsed.success) expect(normalise(parsed.data, SOURCE, hasher).caller_key).toBe("");
   });
 });
+
+describe("normalise: personal numbers in identifiers and names (issue 12)", () => {
+  const PHONE = "13923456789";
+  const written = ["139.2345.6789", "139-2345-6789", "13923456789"];
+  const inClear = (row: EventRow) => JSON.stringify(row).replace(/[^0-9]/g, " ").split(/\s+/).filter((run) => run.includes(PHONE.slice(3)));
+  const id = (n: number) => `T${written[n % written.length]}`;
+
+  function withNumbers<E extends HotlineEvent>(event: E): E {
+    const envelope = { ...event, source_system: `sys.${written[0]}` };
+    return ("ticket_id" in envelope ? { ...envelope, ticket_id: id(0) } : { ...envelope, call_id: id(1) }) as E;
+  }
+
+  it("hashes ticket_id, call_id, source_system, codes, queues and agent groups that hold a number, and scrubs names", () => {
+    const created = example("ticket.created", "ticket.created");
+    const leaf = { code: `C${written[1]}`, name: `电梯${written[2]}` };
+    const event = hotlineEvent.parse(withNumbers({
+      ...created,
+      data: {
+        ...created.data,
+        category: { code: leaf.code, path: [...created.data.category.path.slice(0, -1), leaf] },
+        location: { ...created.data.location, district: { code: `D${written[0]}`, name: `朝阳区${written[1]}` }, street: { code: "S1", name: `街道 ${written[2]}` } },
+      },
+    }));
+    const row = normalise(event, SOURCE, hasher);
+    expect(inClear(row)).toEqual([]);
+    expect(row.ticket_id).toBe(hasher.identifier(id(0)));
+    expect(row.ticket_id).toMatch(/^pii:[a-p]+$/);
+    expect(row.source_system).toMatch(/^pii:/);
+    expect(row.category_code).toBe(row.category_path.at(-1));
+    expect(row.district_name).toBe("朝阳区[手机号]");
+    expect(row.street_name).toBe("街道 [手机号]");
+  });
+
+  it("keeps a hashed ticket id joinable: ticket_id, into_ticket_id and a call's ticket_id agree", () => {
+    const merged = hotlineEvent.parse(withNumbers({ ...example("ticket.merged", "ticket.merged"), data: { into_ticket_id: id(0) } }));
+    const ended = example("call.ended", "call.ended");
+    const call = hotlineEvent.parse(withNumbers({ ...ended, data: { ...ended.data, queue: `q${written[2]}`, agent_group: `班组${written[0]}`, ticket_id: id(0) } }));
+    const mergedRow = normalise(merged, SOURCE, hasher);
+    const callRow = normalise(call, SOURCE, hasher);
+    for (const row of [mergedRow, callRow]) expect(inClear(row)).toEqual([]);
+    expect(mergedRow.related_ticket_id).toBe(hasher.identifier(id(0)));
+    expect(callRow.related_ticket_id).toBe(mergedRow.related_ticket_id);
+    expect(callRow.call_id).toBe(hasher.identifier(id(1)));
+    expect([callRow.queue, callRow.agent_group].every((v) => v.startsWith("pii:"))).toBe(true);
+  });
+
+  it("scrubs department names and supervising offices, and leaves plain identifiers as they are", () => {
+    const supervised = example("ticket.supervised", "ticket.supervised");
+    const event = hotlineEvent.parse({ ...supervised, data: { ...supervised.data, department: { code: `CY-${written[0]}`, name: `住建委 ${written[1]}` } } });
+    const row = normalise(event, SOURCE, hasher);
+    expect(inClear(row)).toEqual([]);
+    expect(row.department_code).toMatch(/^pii:/);
+    expect(row.department_name).toBe("住建委 [手机号]");
+    expect(row.ticket_id).toBe(supervised.ticket_id);
+    expect(row.source_system).toBe(supervised.source_system);
+  });
+});

@@ -1,10 +1,11 @@
-// Turns a valid contract event into the row stored in `events`: personal data hashed, free text
-// scrubbed, the fields analysts filter on lifted into columns, and the whole scrubbed payload kept.
+// Turns a valid contract event into the row stored in `events`: personal data hashed, every
+// caller-controlled string scrubbed (scrub-event.ts), the fields analysts filter on lifted into columns, and the whole scrubbed payload kept.
 import type { z } from "zod";
 import type { HotlineEvent } from "./event.js";
 import type { caller } from "./fields.js";
 import { msToStoreTime } from "./store-time.js";
-import { isUsablePhone, scrubText, type PersonalDataHasher } from "./personal-data.js";
+import { isUsablePhone, type PersonalDataHasher } from "./personal-data.js";
+import { scrubEvent } from "./scrub-event.js";
 
 /** One row of the `events` table (see schemas/clickhouse/001_events.sql for each column's meaning). */
 export interface EventRow {
@@ -87,17 +88,13 @@ function hashCaller(caller: Caller, hasher: PersonalDataHasher): HashedCaller {
   return ANONYMOUS;
 }
 
-const scrubOptional = (text: string | undefined) => (text === undefined ? undefined : scrubText(text));
-
-/** The payload with personal data replaced: the only form of `data` that leaves ingest. */
+/** The payload with callers hashed (`event` is already scrubbed by scrubEvent): the only form of `data` that leaves ingest. */
 function scrubPayload(event: HotlineEvent, hasher: PersonalDataHasher): { data: object; callerKey: string; previousKey?: string; text: string } {
   switch (event.type) {
     case "ticket.created": {
       const { stored, key, previousKey } = hashCaller(event.data.caller, hasher);
-      const location = { ...event.data.location, address: scrubOptional(event.data.location.address) };
-      const title = scrubOptional(event.data.title);
-      const text = scrubOptional(event.data.text);
-      const data = { ...event.data, caller: stored, location, title, text };
+      const { title, text } = event.data;
+      const data = { ...event.data, caller: stored };
       return { data, callerKey: key, previousKey, text: [title, text].filter((t) => t !== undefined).join("\n") };
     }
     case "call.offered": {
@@ -106,22 +103,13 @@ function scrubPayload(event: HotlineEvent, hasher: PersonalDataHasher): { data: 
     }
     case "ticket.returned":
     case "ticket.extended":
-    case "ticket.reopened": {
-      const reason = scrubText(event.data.reason);
-      return { data: { ...event.data, reason }, callerKey: "", text: reason };
-    }
-    case "ticket.supervised": {
-      const reason = scrubText(event.data.reason);
-      return { data: { ...event.data, by: scrubText(event.data.by), reason }, callerKey: "", text: reason };
-    }
-    case "ticket.closed": {
-      const summary = scrubOptional(event.data.summary);
-      return { data: { ...event.data, summary }, callerKey: "", text: summary ?? "" };
-    }
-    case "ticket.callback": {
-      const comment = scrubOptional(event.data.comment);
-      return { data: { ...event.data, comment }, callerKey: "", text: comment ?? "" };
-    }
+    case "ticket.reopened":
+    case "ticket.supervised":
+      return { data: event.data, callerKey: "", text: event.data.reason };
+    case "ticket.closed":
+      return { data: event.data, callerKey: "", text: event.data.summary ?? "" };
+    case "ticket.callback":
+      return { data: event.data, callerKey: "", text: event.data.comment ?? "" };
     case "ticket.dispatched":
     case "ticket.accepted":
     case "ticket.responded":
@@ -180,7 +168,8 @@ function emptyRow(event: HotlineEvent, source: string): EventRow {
 }
 
 /** The stored row of a valid event. `source` names where it came from (topic/partition/offset, file:line). */
-export function normalise(event: HotlineEvent, source: string, hasher: PersonalDataHasher): EventRow {
+export function normalise(received: HotlineEvent, source: string, hasher: PersonalDataHasher): EventRow {
+  const event = scrubEvent(received, hasher);
   const row = emptyRow(event, source);
   const scrubbed = scrubPayload(event, hasher);
   row.caller_key = scrubbed.callerKey;

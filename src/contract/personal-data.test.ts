@@ -1,7 +1,7 @@
 // Unit tests of personal-data handling: phone normalisation and keyed hashing of callers and ID
 // numbers, and scrubbing phone and ID-card numbers out of Chinese free text.
 import { describe, expect, it } from "vitest";
-import { createHasher, normalisePhone, scrubText } from "./personal-data.js";
+import { createHasher, normalisePhone, scrubQuoted, scrubText } from "./personal-data.js";
 
 const secret = new TextEncoder().encode("test-secret-0123456789abcdef");
 const hasher = createHasher(secret);
@@ -48,6 +48,17 @@ describe("normalisePhone and callerKey", () => {
     expect(createHasher(secret).callerKey("13800138000")).toBe(key);
     const otherSecret = new TextEncoder().encode("another-secret-0123456789abcdef");
     expect(createHasher(otherSecret).callerKey("13800138000")).not.toBe(key);
+  });
+
+  it("keeps identifiers without personal data and replaces the others by a keyed, digit-free hash", () => {
+    expect(hasher.identifier("T-2026-000123")).toBe("T-2026-000123");
+    expect(hasher.identifier("general")).toBe("general");
+    const hashed = hasher.identifier("T13812345678");
+    expect(hashed).toMatch(/^pii:[a-p]{20}$/);
+    expect(hasher.identifier("T13812345678")).toBe(hashed);
+    expect(hasher.identifier("T13812345679")).not.toBe(hashed);
+    expect(hasher.identifier("zhang@example.com")).toMatch(/^pii:/);
+    expect(createHasher(new TextEncoder().encode("another-secret-0123456789abcdef")).identifier("T13812345678")).not.toBe(hashed);
   });
 
   it("rejects a secret shorter than 16 bytes and accepts 16", () => {
@@ -160,6 +171,65 @@ describe("scrubText", () => {
       "2026-11-26上午9点",
     ])("%j", (text) => {
       expect(scrubText(text)).toBe(text);
+    });
+  });
+
+  describe("numbers in unusual forms (issue 12)", () => {
+    it.each([
+      ["回电139.2345.6789", "回电[手机号]"],
+      ["回电137  3456  7890谢谢", "回电[手机号]谢谢"],
+      ["回电136—4567—8901", "回电[手机号]"],
+      ["回电136–4567‐8901", "回电[手机号]"],
+      ["回电136－4567－8901", "回电[手机号]"],
+      ["回电138 - 0013 . 8000", "回电[手机号]"],
+      ["号码1 5 8 9 1 2 3 4 5 6 7，谢谢", "号码[手机号]，谢谢"],
+      ["电话一五零一二三四五六七八", "电话[手机号]"],
+      ["电话幺三八〇〇幺三八〇〇〇", "电话[手机号]"],
+      ["电话一三八 零零一三 八零零零", "电话[手机号]"],
+      ["电话13800138000-13912345678", "电话[手机号]-[手机号]"],
+      ["身份证11010519491231002Xabc", "身份证[身份证号]abc"],
+      ["身份证110105194912310021号", "身份证[身份证号]号"],
+      ["身份证110105194912310021ABC", "身份证[身份证号]ABC"],
+      ["座机（010）65123456", "座机[电话]"],
+    ])("%j → %j", (input, expected) => {
+      expect(scrubText(input)).toBe(expected);
+    });
+
+    it.each([
+      ["邮箱zhang.san+hotline@example.com.cn，", "邮箱[邮箱]，"],
+      ["mail LI_SI@qq.com please", "mail [邮箱] please"],
+      ["mail ｗａｎｇ＠163.com", "mail ｗａｎｇ@163.com"],
+    ])("e-mail %j → %j", (input, expected) => {
+      expect(scrubText(input)).not.toMatch(/[A-Za-z0-9]@[A-Za-z0-9]/);
+      if (!input.includes("ｗ")) expect(scrubText(input)).toBe(expected);
+    });
+  });
+
+  describe("numbers that cannot be phone or ID numbers stay", () => {
+    it.each([
+      "more than 86400000 ms ahead of the worker clock",
+      "more than 5000 ms",
+      "event is 70000 bytes, above the limit of 65536",
+      "罚款12000000元",
+      "1 2 3 4 5 6 7 8 9 10 11",
+      "一二三四五六七八九十",
+      "坐标39.13800138000",
+      "时间戳1764142272123",
+      "2026-01-05 12:30:45",
+      "12345热线，编号12-3456",
+    ])("%j", (text) => {
+      expect(scrubText(text)).toBe(text);
+    });
+  });
+
+  describe("scrubQuoted (texts that quote an unchecked input)", () => {
+    it("masks a cut-off number that no longer looks like a phone", () => {
+      expect(scrubQuoted('Unexpected token \'x\', ..."t": x138123456"... is not valid JSON')).toBe('Unexpected token \'x\', ..."t": x[数字]"... is not valid JSON');
+      expect(scrubQuoted("…3812345 678")).toBe("…[数字]");
+    });
+
+    it("keeps short numbers such as positions", () => {
+      expect(scrubQuoted("Unexpected end of JSON input at position 123456")).toBe("Unexpected end of JSON input at position 123456");
     });
   });
 

@@ -27,8 +27,8 @@ export const ticketDispatched = z.strictObject({
   department,
   hop,
   from_department: department.optional().meta({ description: "The department it was transferred from, for a transfer (转派)." }),
-  accept_by: instant.optional().meta({ description: "签收时限 for this department." }),
-  close_by: instant.optional().meta({ description: "办结时限 for this department; overrides the ticket's." }),
+  accept_by: instant.optional().meta({ description: "签收时限 for this department; within 10 years of occurred_at." }),
+  close_by: instant.optional().meta({ description: "办结时限 for this department; overrides the ticket's. Within 10 years of occurred_at." }),
 });
 
 export const ticketReturned = z.strictObject({
@@ -47,7 +47,7 @@ export const ticketResponded = z.strictObject({
 export const ticketExtended = z.strictObject({
   department,
   extension: z.number().int().min(1).max(100).meta({ description: "1 for the first extension (延期) of this ticket, then 2, 3, …" }),
-  new_close_by: instant.meta({ description: "The new 办结时限 after the extension." }),
+  new_close_by: instant.meta({ description: "The new 办结时限 after the extension; within 10 years of occurred_at." }),
   reason: freeText(2_000, "Why more time is needed."),
 });
 

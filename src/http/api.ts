@@ -8,7 +8,7 @@ import { Counter, type Registry } from "prom-client";
 import { z } from "zod";
 import type { ApiToken, Config } from "../config.js";
 import { hotlineEvent } from "../contract/event.js";
-import { scrubText } from "../contract/personal-data.js";
+import { scrubQuoted } from "../contract/personal-data.js";
 import { SensorError } from "../errors.js";
 import type { Store } from "../store/port.js";
 import type { Logger } from "../telemetry/log.js";
@@ -216,11 +216,11 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Repl
   if (error instanceof CursorError) return sendError(reply, 400, { error: "bad_request", message: error.message });
   if (error instanceof SensorError && ["SHUTDOWN", "SOURCE_UNAVAILABLE", "STORE_UNAVAILABLE", "DEAD_LETTER_UNAVAILABLE"].includes(error.code)) {
     reply.header("retry-after", "5");
-    return sendError(reply, 503, { error: "unavailable", message: scrubText(error.message).slice(0, 500) });
+    return sendError(reply, 503, { error: "unavailable", message: scrubQuoted(error.message).slice(0, 500) });
   }
   const statusCode = (error as { statusCode?: unknown }).statusCode;
   if (typeof statusCode === "number" && statusCode >= 400 && statusCode < 500) {
-    const message = scrubText(String((error as Error).message ?? "bad request")).slice(0, 300);
+    const message = scrubQuoted(String((error as Error).message ?? "bad request")).slice(0, 300);
     return sendError(reply, statusCode, { error: CODES[statusCode] ?? "bad_request", message });
   }
   logger?.error({ err: describeError(error), method: request.method, route: request.routeOptions.url }, "HTTP request failed");
