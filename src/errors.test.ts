@@ -42,6 +42,7 @@ describe("storeError", () => {
     [130, "CANNOT_READ_ARRAY_FROM_TEXT"],
     [131, "TOO_LARGE_STRING_SIZE"],
     [321, "VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE"],
+    [469, "VIOLATED_CONSTRAINT"],
   ])("classifies code %i (%s) as STORE_REFUSED_DATA: the rows' values are wrong, the refused rows become dead letters", (code, type) => {
     const error = storeError(`Code: ${code}. DB::Exception`, code, type);
     expect(storeErrorClass(code)).toBe("data");

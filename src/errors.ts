@@ -46,8 +46,9 @@ export class SensorError extends Error {
 /**
  * ClickHouse error codes that mean "the values are wrong": the engine could not parse or convert
  * what a row holds. Retrying the same rows cannot help; the same request without them can. 25 is
- * what a lone surrogate in a string causes (probed: contract/text.ts); 6, 27, 41, 72 and 130 are
- * what a value of the wrong shape causes in a JSONEachRow insert (probed: test/store/contract.test.ts).
+ * what a lone surrogate in a string causes (probed: contract/text.ts); 27, 41, 72 and 130 are what
+ * a value of the wrong shape causes in a JSONEachRow insert (probed; test/store/contract.test.ts
+ * keeps 25, 41 and 72), 469 a row failing a CHECK constraint (test/pipeline/refusals.test.ts).
  */
 const DATA_REFUSED_STORE_CODES: ReadonlySet<number> = new Set([
   6, // CANNOT_PARSE_TEXT
@@ -69,6 +70,7 @@ const DATA_REFUSED_STORE_CODES: ReadonlySet<number> = new Set([
   407, // DECIMAL_OVERFLOW
   441, // CANNOT_PARSE_DOMAIN_VALUE_FROM_STRING
   467, // CANNOT_PARSE_BOOL
+  469, // VIOLATED_CONSTRAINT: a row fails a CHECK constraint of its table
   563, // CANNOT_READ_MAP_FROM_TEXT
   632, // UNEXPECTED_DATA_AFTER_PARSED_VALUE
   675, // CANNOT_PARSE_IPV4

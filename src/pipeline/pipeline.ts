@@ -3,7 +3,7 @@
 // off the event loop); while the store is unavailable the loop waits with backoff and reads nothing
 // beyond that one batch ahead, so consumption pauses and memory stays at two batches.
 import type { IngestLimits } from "../contract/ingest.js";
-import type { PersonalDataHasher } from "../contract/personal-data.js";
+import { scrubText, type PersonalDataHasher } from "../contract/personal-data.js";
 import { storeTimeToMs } from "../contract/store-time.js";
 import { decide, SensorError } from "../errors.js";
 import { describePosition, type Source, type SourceMessage } from "../sources/message.js";
@@ -104,7 +104,8 @@ export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pi
       } catch (error) {
         if (decide(error) === "stop") throw error;
         metrics.storeAvailable.set(0);
-        deps.writeHealth?.failed(`the store takes no writes, retrying the batch: ${error instanceof Error ? error.message.slice(0, 300) : String(error)}`, clock.nowMs());
+        // /readyz needs no token: the engine's message may quote a row, so it is scrubbed
+        deps.writeHealth?.failed(`the store takes no writes, retrying the batch: ${scrubText((error instanceof Error ? error.message : String(error)).slice(0, 300))}`, clock.nowMs());
         metrics.storeRetries.inc();
         logger.warn({ err: describe(error), retryInMs: backoffMs }, "store unavailable; consumption paused, retrying the batch");
         if (stopping) return undefined;

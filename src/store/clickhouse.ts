@@ -30,8 +30,11 @@ export const STORE_SETTINGS = {
  */
 export function insertSettings(options: InsertOptions | undefined): Record<string, string | number> {
   const token = options?.deduplicationToken;
-  if (token === undefined) return { async_insert: 0 };
-  return { async_insert: 0, insert_deduplication_token: token, deduplicate_blocks_in_dependent_materialized_views: 1 };
+  // Rows spanning more than 100 partitions (months of events sent across years) would be refused
+  // whole with TOO_MANY_PARTS, a code that also means "busy", and retried forever: take them.
+  const always = { async_insert: 0, throw_on_max_partitions_per_insert_block: 0 };
+  if (token === undefined) return always;
+  return { ...always, insert_deduplication_token: token, deduplicate_blocks_in_dependent_materialized_views: 1 };
 }
 
 /** Rows as JSONEachRow text; bigint values travel as strings, which ClickHouse parses exactly. */

@@ -3,13 +3,15 @@
 // insert; they become `store_refused` dead letters and the rest of the batch is stored. A clean
 // batch still costs one insert per table.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
 import { createHasher } from "../../src/contract/personal-data.js";
+import { createDerivers } from "../../src/detectors/index.js";
 import { SensorError } from "../../src/errors.js";
 import { prepareBatch, type DeadLetterRow, type PreparedBatch } from "../../src/pipeline/batch.js";
 import { writeBatch } from "../../src/pipeline/writer.js";
 import type { Store } from "../../src/store/port.js";
 import { exampleEvents } from "../support/examples.js";
-import { TEST_HASH_KEY } from "../support/pipeline.js";
+import { replayLines, TEST_HASH_KEY } from "../support/pipeline.js";
 import { count, openMigratedChdb } from "../support/store.js";
 
 const PHONE = "13812345678";
@@ -119,5 +121,34 @@ describe("writer: rows the store refuses", () => {
     expect(error).toBeInstanceOf(SensorError);
     expect(error).toMatchObject({ code: "STORE_REJECTED", retriable: false, storeCode: 72 });
     expect((error as Error).message).toMatch(/refuses even a placeholder dead letter for file:hopeless:2.*check the dead_letters table/);
+  });
+});
+
+describe("pipeline: events the store refuses after the detectors saw them", () => {
+  it("dead-letters them, stores the rest, and rebuilds the detectors from what is stored", async () => {
+    const store = await openMigratedChdb();
+    try {
+      // a CHECK constraint the contract knows nothing of: the engine refuses the row (Code 469)
+      await store.command("ALTER TABLE events ADD CONSTRAINT not_this_one CHECK event_id != 'refused-by-check'");
+      const lines = exampleEvents().filter((e) => Date.parse(e.occurred_at) < Date.now()).map((e) => JSON.stringify(e));
+      const created = exampleEvents().find((e) => e.type === "ticket.created")!;
+      lines.splice(3, 0, JSON.stringify({ ...created, event_id: "refused-by-check", ticket_id: "t-refused" }));
+      const rebuilds: number[] = [];
+      const config = loadConfig({});
+      const { progress } = await replayLines(store, "checked.ndjson", lines, 500, undefined, {
+        derivers: () => createDerivers(config),
+        onRebuild: (report) => rebuilds.push(report.events),
+      });
+      expect(progress).toMatchObject({ inputs: lines.length, stored: lines.length - 1, deadLettersByReason: { store_refused: 1 } });
+      const [letter] = await store.query<{ line: number; reason: string }>("SELECT line, reason FROM dead_letters WHERE file = 'checked.ndjson'");
+      expect(letter?.line).toBe(4);
+      expect(letter?.reason).toMatch(/^ClickHouse refused this event's values \(code 469 VIOLATED_CONSTRAINT/);
+      // once before the first batch (nothing stored yet), once after the refusal, from the stored events
+      expect(rebuilds).toEqual([0, lines.length - 1]);
+      expect(await count(store, "SELECT count() AS n FROM events WHERE ticket_id = 't-refused'")).toBe(0);
+      expect(await count(store, "SELECT count() AS n FROM tickets WHERE ticket_id = 't-refused'")).toBe(0);
+    } finally {
+      await store.close();
+    }
   });
 });

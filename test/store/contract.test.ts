@@ -154,6 +154,16 @@ function storeContract(kind: Store["kind"], start: () => Promise<Adapter>): void
       expect(await rejection(store.insert("crowded", [{ k: "b" }]))).toMatchObject({ code: "STORE_UNAVAILABLE", retriable: true, storeCode: 252, storeType: "TOO_MANY_PARTS" });
     });
 
+    // Refused whole with TOO_MANY_PARTS ("too many partitions for single INSERT block"), a code that
+    // also means "busy", such a batch was retried forever: one event a month over ten years did it.
+    it("takes one insert whose rows span more than 100 partitions", async () => {
+      const store = await fresh();
+      await store.command("CREATE TABLE monthly (t DateTime64(3, 'UTC')) ENGINE = MergeTree PARTITION BY toYYYYMM(t) ORDER BY t");
+      const rows = Array.from({ length: 120 }, (_, i) => ({ t: new Date(Date.UTC(2010, i, 15)) }));
+      await store.insert("monthly", rows);
+      expect(await store.query("SELECT count() AS n, uniqExact(toYYYYMM(t)) AS months FROM monthly")).toEqual([{ n: 120, months: 120 }]);
+    });
+
     it("drops a repeated insert with the same deduplication token, in the table and its views' targets", async () => {
       const store = await fresh();
       const window = "SETTINGS non_replicated_deduplication_window = 1000";
