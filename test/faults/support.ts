@@ -2,6 +2,7 @@
 // (the real CLI) against one ClickHouse-over-HTTP endpoint, one database per run, and whole-store
 // snapshots — detector tables included — to compare a run under a fault with a fault-free one.
 import { mulberry32 } from "../../src/detectors/stats/random.js";
+import { STREAM_WATERMARK_SQL } from "../../src/pipeline/lateness.js";
 import { simulate } from "../../src/sources/simulator/index.js";
 import type { ClickHouseHttp } from "../clickhouse-http/spawn.js";
 import { DETECTOR_SNAPSHOT_QUERIES, SNAPSHOT_QUERIES, tempDir } from "../support/store.js";
@@ -79,7 +80,7 @@ export function faultRig(options: { bootstrap: () => string; topic: string; endp
     async waitForDetection(database, worker, url) {
       const [row] = await query<{ w: number | string }>(
         database,
-        `SELECT intDiv(min(newest) - ${LATENESS_MS}, 300000) * 300000 AS w FROM (SELECT toUnixTimestamp64Milli(max(occurred_at)) AS newest FROM events GROUP BY replaceRegexpOne(source, '@[0-9]+$', ''))`,
+        `SELECT intDiv(min(newest) - ${LATENESS_MS}, 300000) * 300000 AS w FROM (SELECT ${STREAM_WATERMARK_SQL} AS newest FROM events GROUP BY replaceRegexpOne(source, '@[0-9]+$', ''))`,
       );
       const target = Number(row?.w) / 1000;
       const deadline = Date.now() + 180_000;
