@@ -53,7 +53,8 @@ describe("loadConfig defaults", () => {
     expect(config.batch).toEqual({ maxRows: 10_000, maxWaitMs: 250 });
     expect(config.ingest).toEqual({ maxEventBytes: 64 * 1024, maxFutureSkewMs: 300_000 });
     expect(config.storeRetryMaxMs).toBe(30_000);
-    expect(config.http).toEqual({ host: "0.0.0.0", port: 8080 });
+    expect(config.http).toEqual({ host: "0.0.0.0", port: 8080, headersTimeoutMs: 10_000, requestTimeoutMs: 60_000 });
+    expect(config.api).toMatchObject({ authFailureRatePerSecond: 1, authFailureBurst: 10 });
     expect(config.simulator).toEqual({ seed: 12345, size: "small", speedup: 60 });
     expect(config.failpoints).toEqual({ killBeforeCommitAfterBatches: undefined });
   });
@@ -159,6 +160,12 @@ describe("loadConfig validation", () => {
     const { message } = rejection({ HOTLINE_BATCH_MAX_ROWS: "abc", KAFKA_BROKERS: "kafka:9092" });
     expect(message).toContain("HOTLINE_BATCH_MAX_ROWS:");
     expect(message).toContain("HOTLINE_CALLER_HASH_KEY");
+  });
+
+  it("refuses a header timeout longer than the request timeout (node would refuse to start the server)", () => {
+    const { message } = rejection({ HOTLINE_HTTP_HEADERS_TIMEOUT_MS: "20000", HOTLINE_HTTP_REQUEST_TIMEOUT_MS: "10000" });
+    expect(message).toContain("HOTLINE_HTTP_HEADERS_TIMEOUT_MS is longer than HOTLINE_HTTP_REQUEST_TIMEOUT_MS");
+    expect(loadConfig({ HOTLINE_HTTP_HEADERS_TIMEOUT_MS: "2000", HOTLINE_HTTP_REQUEST_TIMEOUT_MS: "5000" }).http).toMatchObject({ headersTimeoutMs: 2_000, requestTimeoutMs: 5_000 });
   });
 
   it.each(["HOTLINE_BATCH_ROWS", "HOTLINE_TIMEZONE_NAME", "KAFKA_BROKER", "CLICKHOUSE_HOST", "HOTLINE_CALLER_HASH_KEY_PATH"])(

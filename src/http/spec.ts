@@ -32,7 +32,7 @@ export interface RouteSpec {
 export const AUTH_RESPONSES = {
   401: { description: "No token, or a token that matches none (the answer carries WWW-Authenticate: Bearer).", schema: errorBody },
   403: { description: "The token's role may not call this route.", schema: errorBody },
-  429: { description: "The token's rate limit is used up; Retry-After says when to come back.", schema: errorBody },
+  429: { description: "The token's rate limit is used up, or the client address failed authentication too often; Retry-After says when to come back.", schema: errorBody },
 } as const;
 
 /** Formats zod issues as `{path, message}` without ever echoing the rejected value. */

@@ -1,7 +1,7 @@
 // The wiring of `hotline-sensor run` in the embedded default: the API on the worker's port, events
 // posted over HTTP stored by the same pipeline as the simulated city (merged sources), /metrics on
 // HOTLINE_METRICS_PORT only, and no token in the worker's logs.
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { exampleEvents } from "../support/examples.js";
@@ -22,6 +22,21 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Sends a request line and one header, never the blank line that ends them, and returns what the server answers before it closes. */
+function slowHeaders(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    const socket = connect(Number(new URL(url).port), "127.0.0.1", () => socket.write("GET /healthz HTTP/1.1\r\nHost: x\r\n"));
+    const guard = setTimeout(() => socket.destroy(new Error("no answer within 5 s (ten times the configured timeout) to headers that never end")), 5_000);
+    socket.on("data", (d) => (text += d.toString("utf8")));
+    socket.on("close", () => {
+      clearTimeout(guard);
+      resolve(text);
+    });
+    socket.on("error", reject);
+  });
+}
+
 describe("hotline-sensor run with the HTTP API", () => {
   it("stores posted events beside the simulated city, serves reads, and keeps tokens out of its logs", async () => {
     const data = path.join(tempDir("api-worker"), "data");
@@ -32,6 +47,7 @@ describe("hotline-sensor run with the HTTP API", () => {
       HOTLINE_METRICS_PORT: String(metricsPort),
       HOTLINE_SIM_SPEEDUP: "3600",
       HOTLINE_PERF_INTERVAL_MINUTES: "0",
+      HOTLINE_HTTP_HEADERS_TIMEOUT_MS: "500",
     });
     const worker = startCli(["run"], env);
     try {
@@ -52,6 +68,8 @@ describe("hotline-sensor run with the HTTP API", () => {
       expect((await fetch(`${url}/v1/flagged-tickets`, { headers: { authorization: `Bearer ${INGEST_TOKEN}` } })).status).toBe(403);
 
       expect((await fetch(`${url}/metrics`)).status).toBe(404);
+      // The configured header timeout reaches the server: headers that never end get 408.
+      expect(await slowHeaders(url)).toMatch(/^HTTP\/1\.1 408 [^]*"error":"request_timeout"/);
       // the simulated city goes on beside: wait until some of its events went through the same pipeline
       let metrics = "";
       for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
