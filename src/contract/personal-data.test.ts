@@ -58,6 +58,8 @@ describe("normalisePhone and callerKey", () => {
     expect(hasher.identifier("T13812345678")).toBe(hashed);
     expect(hasher.identifier("T13812345679")).not.toBe(hashed);
     expect(hasher.identifier("zhang@example.com")).toMatch(/^pii:/);
+    expect(hasher.identifier("02.13812345678")).toMatch(/^pii:/);
+    expect(hasher.identifier("02.05.03")).toBe("02.05.03");
     expect(createHasher(new TextEncoder().encode("another-secret-0123456789abcdef")).identifier("T13812345678")).not.toBe(hashed);
   });
 

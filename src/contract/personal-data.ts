@@ -45,7 +45,8 @@ function keyed(secret: Uint8Array): Pick<PersonalDataHasher, "callerKey" | "idKe
       let known = identifiers.get(id);
       if (known === undefined) {
         if (identifiers.size >= MAX_REMEMBERED_IDENTIFIERS) identifiers.clear();
-        known = holdsPersonalData(id) ? `${PII_PREFIX}${lettersOnly(hmac("identifier", id).slice(0, 20))}` : id;
+        // a dot in an id separates groups (02.05.03), it is never a decimal point: 02.13812345678 holds a mobile
+        known = holdsPersonalData(id) || (id.includes(".") && holdsPersonalData(id.replace(/\./g, "-"))) ? `${PII_PREFIX}${lettersOnly(hmac("identifier", id).slice(0, 20))}` : id;
         identifiers.set(id, known);
       }
       return known;
@@ -126,7 +127,7 @@ const patterns: readonly (readonly [RegExp, string])[] = [
 const CHINESE_DIGITS: Readonly<Record<string, string>> = { 〇: "0", 零: "0", 一: "1", 幺: "1", 二: "2", 三: "3", 四: "4", 五: "5", 六: "6", 七: "7", 八: "8", 九: "9" };
 const NUMERAL = "〇零一幺二三四五六七八九";
 // A run of at least 7 digits of which some are written as Chinese numerals (一五零一二三四五六七八).
-const CHINESE_RUN = new RegExp(`[0-9${NUMERAL}](?:${G}[0-9${NUMERAL}]){6,}`, "g");
+const CHINESE_RUN = new RegExp(`[0-9${NUMERAL}](?:${G}[0-9${NUMERAL}]){6,}(?:${G}[Xx])?`, "g");
 // Such a run has a numeral next to another digit; "一" alone is everywhere in Chinese text, two together are rare.
 const NUMERAL_PAIR = new RegExp(`[${NUMERAL}]${G}[0-9${NUMERAL}]|[0-9]${G}[${NUMERAL}]`);
 const HAS_CHINESE_DIGIT = new RegExp(`[${NUMERAL}]`);

@@ -1,19 +1,23 @@
-// Personal data never leaks (issue 7): a simulated city whose events carry phone and ID-card
+// Personal data never leaks (issue 7; issue 12 for the forms): a simulated city whose events carry phone and ID-card
 // numbers in every field that can hold them (callers, free text, addresses, reasons, replies,
 // comments, dead-letter-bound garbage, events POSTed to the HTTP API) runs through the real CLI —
 // `replay` with chat alerts to a local robot, then `run` with the API — and then every table of
 // the database, every log line, every dead letter, every API response and every chat message is
 // scanned: none holds one of those numbers in clear, in any spacing or in full-width digits.
+// The second test does the same with generated numbers in every form (test/privacy/forms.ts) planted
+// in every string a caller controls, identifiers and names included.
 // (Kafka is not used here, so the dead-letter topic is not scanned; its payloads are the same
 // scrubbed text as the dead_letters rows.)
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { openChdbStore } from "../../src/store/chdb.js";
 import type { Store } from "../../src/store/port.js";
 import { startReceiver, type FakeReceiver } from "../alerts/support/receivers.js";
 import { tempDir } from "../support/store.js";
 import { runCli, startCli, workerEnv } from "../support/worker.js";
+import { plantedCase, plantedEvents, plantedGarbage, secretsOf } from "./planted-events.js";
 import { LeakScanner } from "./scanner.js";
 
 /** Numbers planted per field, each written differently, so a leak names the field it came from. */
@@ -107,18 +111,28 @@ async function scanTables(store: Store, scanner: LeakScanner): Promise<string[]>
   return tables.map((t) => t.name);
 }
 
+/** The routing file of a test: every alert kind that can carry the planted fields, to one receiver. */
+function routingFile(dir: string, platform: "dingtalk" | "webhook"): string {
+  const file = path.join(dir, "alerts.yaml");
+  writeFileSync(file, ["severity:", "  minimum: info", "delivery:", "  ticketIds: 5", "  maxAgeMs: 259200000",
+    "receivers:", "  duty:", `    platform: ${platform}`, "    url: { env: TEST_ROBOT_URL }", "    secret: { env: TEST_ROBOT_SECRET }",
+    "routes:", "  - name: duty-desk", "    receivers: [duty]", "    kinds: [repeat.collective, repeat.after_closure, repeat.same_caller, ticket_flag.supervised, ticket_flag.ping_pong, caller_flag.frequent_caller]", ""].join("\n"));
+  return file;
+}
+
 describe("personal data never leaks", () => {
   let robot: FakeReceiver | undefined;
-  afterAll(async () => robot?.close());
+  let webhook: FakeReceiver | undefined;
+  afterAll(async () => {
+    await robot?.close();
+    await webhook?.close();
+  });
 
   it("is found nowhere in clear: tables, logs, dead letters, API responses, chat messages", async () => {
     robot = await startReceiver("dingtalk", () => Date.now());
     const dir = tempDir("leak-scan");
     const data = path.join(dir, "data");
-    const routing = path.join(dir, "alerts.yaml");
-    writeFileSync(routing, ["severity:", "  minimum: info", "delivery:", "  ticketIds: 5", "  maxAgeMs: 259200000",
-      "receivers:", "  duty:", "    platform: dingtalk", "    url: { env: TEST_ROBOT_URL }", "    secret: { env: TEST_ROBOT_SECRET }",
-      "routes:", "  - name: duty-desk", "    receivers: [duty]", "    kinds: [repeat.collective, repeat.after_closure, repeat.same_caller, ticket_flag.supervised, ticket_flag.ping_pong, caller_flag.frequent_caller]", ""].join("\n"));
+    const routing = routingFile(dir, "dingtalk");
     const env = workerEnv({
       HOTLINE_CALLER_HASH_KEY: HASH_KEY,
       HOTLINE_ALERTS_FILE: routing,
@@ -202,5 +216,83 @@ describe("personal data never leaks", () => {
 
     expect(scanner.scanned).toBeGreaterThan(1_000);
     expect(scanner.leaks.slice(0, 20)).toEqual([]);
+  });
+
+  it("finds no generated number in any form, planted in text, names and identifiers, through replay and HTTP", async () => {
+    webhook = await startReceiver("webhook", () => Date.now());
+    const dir = tempDir("leak-forms");
+    const data = path.join(dir, "data");
+    const env = workerEnv({
+      HOTLINE_CALLER_HASH_KEY: HASH_KEY,
+      HOTLINE_ALERTS_FILE: routingFile(dir, "webhook"),
+      HOTLINE_API_TOKENS: `ops:admin:${API_TOKEN}`,
+      HOTLINE_LOG_LEVEL: "debug",
+      TEST_ROBOT_URL: webhook.url,
+      TEST_ROBOT_SECRET: webhook.secret,
+    });
+    const cases = fc.sample(plantedCase, { numRuns: 24, seed: 1212 });
+    const scanner = new LeakScanner(cases.flatMap(secretsOf));
+    const kinds = new Set(cases.map((c) => c.free.kind));
+    expect([...kinds].sort()).toEqual(["email", "id", "landline", "mobile"]);
+    const startMs = Date.now() - 60 * 60_000;
+
+    // 1. the NDJSON replay path
+    const file = path.join(dir, "planted.ndjson");
+    const lines = cases.flatMap((c, i) => [...plantedEvents(c, i, "r", startMs).map((e) => JSON.stringify(e)), ...plantedGarbage(c, i, "r", startMs)]);
+    writeFileSync(file, `${lines.join("\n")}\n`);
+    const replay = await runCli(["replay", file, "--data", data], env);
+    for (const [i, line] of `${replay.stdout}\n${replay.stderr}`.split("\n").entries()) scanner.scan(`replay log line ${i + 1}`, line);
+
+    // 2. the worker over HTTP: the same cases as a JSON array and as NDJSON, then every read endpoint and some bad requests
+    const worker = startCli(["run", "--data", data, "--speedup", "1"], env);
+    const base = await worker.ready;
+    const auth = { authorization: `Bearer ${API_TOKEN}` };
+    const bodies: [string, number, string][] = [];
+    const request = async (what: string, url: string, init: RequestInit = {}) => {
+      const response = await fetch(`${base}${url}`, { ...init, headers: { ...auth, ...(init.headers as Record<string, string> | undefined) } });
+      bodies.push([what, response.status, await response.text()]);
+    };
+    const json = cases.flatMap((c, i) => plantedEvents(c, i, "h", startMs + 30 * 60_000));
+    await request("POST /v1/events", "/v1/events", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(json) });
+    const ndjson = cases.flatMap((c, i) => [...plantedEvents(c, i, "n", startMs + 40 * 60_000).map((e) => JSON.stringify(e)), ...plantedGarbage(c, i, "n", startMs)]);
+    await request("POST /v1/events (NDJSON)", "/v1/events", { method: "POST", headers: { "content-type": "application/x-ndjson" }, body: ndjson.join("\n") });
+    for (const [i, c] of cases.slice(0, 4).entries()) {
+      await request(`POST /v1/events (malformed ${i})`, "/v1/events", { method: "POST", headers: { "content-type": "application/json" }, body: `[{"pad":"${"p".repeat(80 + i)}","t": x${c.free.value}}]` });
+      await request(`GET /v1/tickets/<number> ${i}`, `/v1/tickets/${encodeURIComponent(c.free.written)}`);
+      await request(`GET /v1/repeats?caller_key=<number> ${i}`, `/v1/repeats?caller_key=${encodeURIComponent(c.free.written)}`);
+    }
+    for (const route of ["spikes", "hotspots", "repeats", "flagged-tickets", "caller-flags", "scores"]) await request(`GET /v1/${route}`, `/v1/${route}?limit=500`);
+    for (const [what, , body] of bodies) scanner.scan(`response of ${what}`, body);
+    const [posted, postedNdjson] = bodies;
+    expect(posted?.[1]).toBe(200);
+    expect(JSON.parse(posted![2]) as { accepted: number }).toMatchObject({ accepted: json.length });
+    expect(postedNdjson?.[1]).toBe(422); // the garbage lines are rejected, the events accepted
+    scanner.scan("GET /metrics", await (await fetch(`${base}/metrics`)).text());
+    expect((await worker.stop()).code).toBe(0);
+    for (const [i, line] of worker.logs().split("\n").entries()) scanner.scan(`worker log line ${i + 1}`, line);
+
+    // 3. chat messages, at a real webhook receiver
+    expect(webhook.received.length).toBeGreaterThan(0);
+    for (const [i, message] of webhook.received.entries()) scanner.scan(`webhook message ${i + 1}`, `${message.path}?${message.query.toString()}\n${JSON.stringify(message.headers)}\n${message.body}`);
+
+    // 4. every table, dead letters included
+    const store = await openChdbStore({ dataDir: path.join(data, "chdb"), database: "hotline" });
+    let stored: { planted: number; hashed: number; letters: number } | undefined;
+    try {
+      [stored] = await store.query<{ planted: number; hashed: number; letters: number }>(
+        "SELECT (SELECT count() FROM events WHERE event_id LIKE 'planted-%') AS planted, (SELECT count() FROM events WHERE ticket_id LIKE 'pii:%') AS hashed, (SELECT count() FROM dead_letters) AS letters",
+      );
+      expect(Number(stored?.planted)).toBe(json.length * 3);
+      expect(Number(stored?.letters)).toBeGreaterThanOrEqual(cases.length * 7);
+      await scanTables(store, scanner);
+    } finally {
+      await store.close();
+    }
+
+    expect(scanner.scanned).toBeGreaterThan(1_000);
+    expect(scanner.leaks.slice(0, 20)).toEqual([]);
+    // the planted tickets are stored and flagged under their hashed ids, joinable as before
+    expect(Number(stored?.hashed)).toBeGreaterThan(0);
+    expect(bodies.find(([what]) => what === "GET /v1/flagged-tickets")![2]).toMatch(/"ticket_id":"pii:[a-p]{20}"/);
   });
 });

@@ -18,6 +18,14 @@ describe("LeakScanner", () => {
     expect(found(["010-65123456"], '{"a":"01065123456"}')).toContain("known number 01065123456");
   });
 
+  it("finds a known number with separators of any kind, in Chinese numerals, and a known e-mail in any case", () => {
+    for (const text of ["139.2345.6789", "139  2345  6789", "139—2345—6789", "1 3 9 2 3 4 5 - 6 7 8 9", "一三九二三四五六七八九", "幺三九 二三四五 六七八九"]) {
+      expect(found(["13923456789"], text), text).toContain(text.includes("三") ? "known number 13923456789 (in Chinese numerals)" : "known number 13923456789");
+    }
+    expect(found(["Zhang.San@Example.com"], "mail: zhang.san@example.COM")).toContain("known e-mail zhang.san@example.com");
+    expect(found(["zhang.san@example.com"], "mail: [邮箱]")).toEqual([]);
+  });
+
   it("finds unknown mobiles and 18-digit IDs by their shape", () => {
     expect(found([], "call 159 0000 1111 now")).toContain("a mobile number");
     expect(found([], "id 440106198507234567.")).toContain("an ID-card number");

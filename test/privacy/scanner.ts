@@ -1,17 +1,22 @@
-// Finds phone and ID-card numbers in clear in any text: the known numbers of a test (in any spacing,
-// with dashes, +86, or full-width digits) and anything shaped like a mobile or an 18-digit ID.
+// Finds phone and ID-card numbers and e-mail addresses in clear in any text: the known numbers of a
+// test (with any separators between the digits, +86, full-width digits or Chinese numerals) and
+// anything shaped like a mobile or an 18-digit ID.
 const FULL_WIDTH = /[０-９Ｘｘ＋－\u3000]/g;
+const CHINESE_NUMERALS: Readonly<Record<string, string>> = { 〇: "0", 零: "0", 一: "1", 幺: "1", 二: "2", 三: "3", 四: "4", 五: "5", 六: "6", 七: "7", 八: "8", 九: "9" };
 
 /** Full-width digits, X, plus, minus and the ideographic space to ASCII. */
 export function toAscii(text: string): string {
   return text.replace(FULL_WIDTH, (c) => (c === "\u3000" ? " " : String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
 }
 
-/** A pattern for one number written with any single separator (space, dash, dot) between its digits. */
+/** Every space, dot and dash people put between digits, up to three in a row. */
+const GAP = "[\\s.·\\-\\u2010-\\u2015\\u2212\\uFE58\\uFE63\\uFF0D]{0,3}";
+
+/** A pattern for one number written with separators of any kind between its digits. */
 function spaced(digits: string): RegExp {
-  const body = [...digits].map((d) => (d === "X" ? "[Xx]" : d)).join("[\\s\\-.]?");
-  // not the fraction of a decimal number (coordinates)
-  return new RegExp(`(?<![0-9])(?<![0-9]\\.)${body}(?![0-9])`);
+  const body = [...digits].map((d) => (d === "X" ? "[Xx]" : d)).join(GAP);
+  // not inside a longer number (unless after the 86 of +86) nor the fraction of a decimal number (coordinates)
+  return new RegExp(`(?:(?<![0-9])|(?<=86${GAP}))(?<![0-9]\\.)${body}(?![0-9])`);
 }
 
 // Shapes, not values: a mobile not inside a longer run of letters or digits (hex hashes, ids), and an 18-digit ID.
@@ -26,30 +31,43 @@ export interface Leak {
 
 export class LeakScanner {
   private readonly known: { readonly digits: string; readonly pattern: RegExp }[];
+  private readonly emails: string[];
   readonly leaks: Leak[] = [];
   scanned = 0;
 
-  /** `secrets`: numbers as written anywhere (the scanner keeps their digits, and X of IDs). */
+  /** `secrets`: numbers as written anywhere (the scanner keeps their digits, and X of IDs), and e-mail addresses. */
   constructor(secrets: Iterable<string>) {
-    const digits = new Set([...secrets].map((s) => toAscii(s).replace(/[^0-9Xx]/g, "").toUpperCase()).filter((d) => d.length >= 7));
+    const all = [...secrets];
+    this.emails = all.filter((s) => s.includes("@")).map((s) => s.toLowerCase());
+    const digits = new Set(all.filter((s) => !s.includes("@")).map((s) => toAscii(s).replace(/[^0-9Xx]/g, "").toUpperCase()).filter((d) => d.length >= 7));
     // national form too: +86 / 0086 prefixes are how the same number is written elsewhere
     for (const d of [...digits]) if (/^(?:00)?86(1[3-9][0-9]{9})$/.test(d)) digits.add(d.replace(/^(?:00)?86/, ""));
     this.known = [...digits].map((d) => ({ digits: d, pattern: spaced(d) }));
   }
 
   get secrets(): number {
-    return this.known.length;
+    return this.known.length + this.emails.length;
   }
 
   /** Scans one text (a log line, a row, a body); records every number found in clear. */
   scan(where: string, text: string): void {
     this.scanned++;
     const ascii = toAscii(text);
-    const found = (what: string, match: RegExpExecArray | null) => {
-      if (match !== null) this.leaks.push({ where, what, excerpt: ascii.slice(Math.max(0, match.index - 40), match.index + match[0].length + 40) });
+    const found = (what: string, match: RegExpExecArray | null, in_: string) => {
+      if (match !== null) this.leaks.push({ where, what, excerpt: in_.slice(Math.max(0, match.index - 40), match.index + match[0].length + 40) });
     };
-    for (const { digits, pattern } of this.known) found(`known number ${digits}`, pattern.exec(ascii));
-    found("a mobile number", MOBILE.exec(ascii));
-    found("an ID-card number", RESIDENT_ID.exec(ascii));
+    // Chinese numerals read as digits, for the known numbers only: 一 alone is everywhere in Chinese text.
+    const numerals = /[〇零一幺二三四五六七八九]/.test(ascii) ? ascii.replace(/[〇零一幺二三四五六七八九]/g, (c) => CHINESE_NUMERALS[c] ?? c) : undefined;
+    for (const { digits, pattern } of this.known) {
+      found(`known number ${digits}`, pattern.exec(ascii), ascii);
+      if (numerals !== undefined) found(`known number ${digits} (in Chinese numerals)`, pattern.exec(numerals), numerals);
+    }
+    const lower = ascii.toLowerCase();
+    for (const email of this.emails) {
+      const at = lower.indexOf(email);
+      if (at >= 0) this.leaks.push({ where, what: `known e-mail ${email}`, excerpt: ascii.slice(Math.max(0, at - 40), at + email.length + 40) });
+    }
+    found("a mobile number", MOBILE.exec(ascii), ascii);
+    found("an ID-card number", RESIDENT_ID.exec(ascii), ascii);
   }
 }
