@@ -10,7 +10,7 @@
 // but cannot move it alone, so it cannot make every normal event after it too late; a real jump
 // moves it once that many events share it. It only rises, and it depends on the set of admitted
 // events alone, not on their order or batches: a restarted worker rebuilds it from the newest
-// stored events of each stream (STREAM_NEWEST_SQL) and judges exactly as one that never stopped.
+// stored events of each stream (QUORUM_NEWEST_SQL) and judges exactly as one that never stopped.
 import { msToStoreTime, storeTimeToMs } from "../contract/store-time.js";
 import { STREAM_OF_SOURCE_SQL, streamOf } from "../sources/message.js";
 import type { Store } from "../store/port.js";

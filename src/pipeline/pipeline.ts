@@ -33,8 +33,8 @@ export interface PipelineOptions {
   readonly limits: IngestLimits;
   readonly storeRetryMaxMs: number;
   /**
-   * Events older than the newest stored event of their stream by more than this are dead-lettered
-   * as too_late (see lateness.ts); undefined admits every event whatever its lateness.
+   * Events older than their stream's watermark by more than this are dead-lettered as too_late
+   * (see lateness.ts); undefined admits every event whatever its lateness.
    */
   readonly allowedLatenessMs?: number | undefined;
   /** Test-only: SIGKILL this process after this many batches were written and before their ack. */
