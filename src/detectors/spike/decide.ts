@@ -4,7 +4,7 @@ import type { SpikeConfig } from "./config.js";
 import { hourOfDay } from "./calendar.js";
 import type { ResolutionView } from "./resolution.js";
 import type { Cusum, SeriesNode } from "./series.js";
-import { type OpenSpike, type SpikeWindow, spikeId } from "./spikes.js";
+import { type OpenSpike, type SpikeWindow, exceeds, spikeId } from "./spikes.js";
 import type { SpikeStatus, SpikeTrigger } from "./types.js";
 
 export type Emit = (node: SeriesNode, view: ResolutionView, spike: OpenSpike, status: SpikeStatus, window: SpikeWindow) => void;
@@ -93,14 +93,26 @@ export function evaluatePending(node: SeriesNode, view: ResolutionView, firstPen
     }
     if (significant(observed, expected, size, view, c)) trigger = { kind: "window", bucket: last, start: startOfRise(node, view, firstTicket, atMs, c) };
   }
-  let spike = node.spikes[view.resolution];
-  let status: SpikeStatus | undefined;
-  if (!spike && trigger) {
-    spike = open(node, view, trigger, firstPending, atMs);
-    node.spikes[view.resolution] = spike;
-    status = "open";
+  const current = node.spikes[view.resolution];
+  if (current) {
+    const window = spikeWindow(current, pending, size);
+    const growth = window.observed - current.reportedObserved;
+    // A window that fell to its expected count is no evidence: the row keeps the figures it has.
+    if (exceeds(window) && growth >= Math.max(1, c.updateGrowthRatio * current.reportedObserved)) report(node, view, current, "updated", window, emit);
+    return;
   }
-  if (!spike) return;
+  if (!trigger) return;
+  const spike = open(node, view, trigger, firstPending, atMs);
+  const window = spikeWindow(spike, pending, size);
+  // The window from the spike's start can hold less than the test saw: a CUSUM run cut at the end
+  // of the previous spike or the lookback, or partial buckets after the trigger. No rise is left.
+  if (!exceeds(window)) return;
+  node.spikes[view.resolution] = spike;
+  report(node, view, spike, "open", window, emit);
+}
+
+/** The spike's complete buckets and its pending ones so far. */
+function spikeWindow(spike: OpenSpike, pending: readonly Bucket[], size: number): SpikeWindow {
   let observed = spike.settledObserved;
   let expected = spike.settledExpected;
   for (const b of pending) {
@@ -108,11 +120,13 @@ export function evaluatePending(node: SeriesNode, view: ResolutionView, firstPen
     observed += b.observed;
     expected += b.expected;
   }
-  const growth = observed - spike.reportedObserved;
-  if (!status && growth >= Math.max(1, c.updateGrowthRatio * spike.reportedObserved)) status = "updated";
-  if (!status) return;
-  spike.reportedObserved = observed;
-  emit(node, view, spike, status, { observed, expected, size });
+  return { observed, expected, size };
+}
+
+function report(node: SeriesNode, view: ResolutionView, spike: OpenSpike, status: SpikeStatus, window: SpikeWindow, emit: Emit): void {
+  spike.reportedObserved = window.observed;
+  spike.reportedExpected = window.expected;
+  emit(node, view, spike, status, window);
 }
 
 /** Walks back from the triggering bucket over the elevated buckets just before it. */
@@ -148,6 +162,7 @@ function open(node: SeriesNode, view: ResolutionView, trigger: Trigger, firstPen
     lastElevatedEndMs: view.endMs(trigger.bucket),
     quietBuckets: 0,
     reportedObserved: 0,
+    reportedExpected: 0,
   };
 }
 
@@ -171,7 +186,11 @@ export function finalizeBucket(node: SeriesNode, view: ResolutionView, bucket: n
       spike.lastElevatedEndMs = view.endMs(bucket);
       spike.quietBuckets = 0;
     } else if (++spike.quietBuckets >= view.closeAfterQuiet) {
-      emit(node, view, spike, "closed", { observed: spike.settledObserved, expected: spike.settledExpected, size });
+      // The closing row replaces the spike's figures under FINAL. Its complete elevated buckets are
+      // the spike's figures; when there are none that exceed (it opened on a day or an hour that
+      // ended normal), it keeps the figures it last reported, never the 0/0 of an empty window.
+      const settled = { observed: spike.settledObserved, expected: spike.settledExpected, size };
+      emit(node, view, spike, "closed", exceeds(settled) ? settled : { observed: spike.reportedObserved, expected: spike.reportedExpected, size });
       node.spikes[view.resolution] = undefined;
       node.lastSpikeEnd[view.resolution] = bucket;
     }

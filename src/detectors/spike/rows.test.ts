@@ -1,12 +1,75 @@
 // Every spike row is right in its final version: observed above expected, never the 0/0 of an empty window.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { mulberry32, poissonDraw } from "../stats/random.js";
 import { SpikeDetector } from "./detector.js";
+import type { SpikeConfig } from "./config.js";
 import type { SpikeUpdate, TicketObservation } from "./types.js";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 const START_MS = Date.parse("2026-03-02T00:00:00+08:00"); // a Monday, local midnight
+
+const SERIES = [
+  { categoryPath: ["01", "01.01"], districtCode: "D1" },
+  { categoryPath: ["01", "01.02"], districtCode: "D1" },
+  { categoryPath: ["01", "01.01"], districtCode: "D2" },
+  { categoryPath: ["02"], districtCode: "" },
+] as const;
+
+/** A random stream: Poisson hours, days cut short (partial), days without tickets (gaps), bursts, and where advance() falls. */
+const streams = fc.record({
+  seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+  days: fc.integer({ min: 6, max: 14 }),
+  perHour: fc.array(fc.double({ min: 0.05, max: 4, noNaN: true }), { minLength: SERIES.length, maxLength: SERIES.length }),
+  partial: fc.array(fc.record({ day: fc.nat(13), untilHour: fc.integer({ min: 0, max: 23 }) }), { maxLength: 6 }),
+  gaps: fc.array(fc.record({ day: fc.nat(13), series: fc.nat(SERIES.length - 1) }), { maxLength: 6 }),
+  bursts: fc.array(
+    fc.record({ day: fc.nat(13), hour: fc.integer({ min: 0, max: 23 }), series: fc.nat(SERIES.length - 1), count: fc.integer({ min: 3, max: 60 }), spreadMinutes: fc.integer({ min: 1, max: 600 }) }),
+    { maxLength: 8 },
+  ),
+  stepsMinutes: fc.array(fc.integer({ min: 1, max: 360 }), { minLength: 1, maxLength: 12 }),
+});
+
+type Stream = typeof streams extends fc.Arbitrary<infer T> ? T : never;
+
+function ticketsOf(stream: Stream): TicketObservation[] {
+  const random = mulberry32(stream.seed);
+  const tickets: TicketObservation[] = [];
+  const add = (series: number, occurredAtMs: number): void => {
+    const s = SERIES[series] ?? SERIES[0];
+    tickets.push({ occurredAtMs, categoryPath: s.categoryPath, districtCode: s.districtCode, ticketId: `t${tickets.length}` });
+  };
+  for (let day = 0; day < stream.days; day++) {
+    const until = stream.partial.find((p) => p.day === day)?.untilHour ?? 24;
+    for (let series = 0; series < SERIES.length; series++) {
+      if (stream.gaps.some((g) => g.day === day && g.series === series)) continue;
+      for (let hour = 0; hour < until; hour++) {
+        const count = poissonDraw(random, stream.perHour[series] ?? 1);
+        for (let k = 0; k < count; k++) add(series, START_MS + day * DAY_MS + hour * HOUR_MS + Math.floor(random() * HOUR_MS));
+      }
+    }
+  }
+  for (const b of stream.bursts.filter((b) => b.day < stream.days)) {
+    for (let k = 0; k < b.count; k++) add(b.series, START_MS + b.day * DAY_MS + b.hour * HOUR_MS + Math.floor(random() * b.spreadMinutes * 60_000));
+  }
+  return tickets.sort((a, b) => a.occurredAtMs - b.occurredAtMs || (a.ticketId < b.ticketId ? -1 : 1));
+}
+
+/** Feeds the tickets in order, advancing at irregular steps (the batch boundaries), and collects every update. */
+function run(stream: Stream, config: Partial<SpikeConfig>): SpikeUpdate[] {
+  const detector = new SpikeDetector(config);
+  const tickets = ticketsOf(stream);
+  const updates: SpikeUpdate[] = [];
+  const endMs = START_MS + (stream.days + 2) * DAY_MS;
+  let next = 0;
+  for (let now = START_MS, i = 0; now < endMs; i++) {
+    now += (stream.stepsMinutes[i % stream.stepsMinutes.length] ?? 5) * 60_000;
+    while (next < tickets.length && (tickets[next]?.occurredAtMs ?? Infinity) < now) detector.observe(tickets[next++] as TicketObservation);
+    updates.push(...detector.advance(now));
+  }
+  return updates;
+}
 
 /** The last update of each spike: what `spikes FINAL` holds. */
 function finalRows(updates: readonly SpikeUpdate[]): SpikeUpdate[] {
@@ -42,5 +105,23 @@ describe("spike rows", () => {
     expect(closed.expected).toBe(open.expected);
     expect(closed.observed).toBeGreaterThan(closed.expected);
     for (const row of finalRows(updates)) expect(row.observed).toBeGreaterThan(row.expected);
+  });
+
+  it("over random streams, the final row of every spike has observed above expected (never 0/0)", () => {
+    // A short warm-up and a loose budget so that short streams raise many spikes of every trigger.
+    const config: Partial<SpikeConfig> = { warmupDays: 3, alphaPerSeriesDay: 0.05 };
+    let rows = 0;
+    fc.assert(
+      fc.property(streams, (stream) => {
+        const final = finalRows(run(stream, config));
+        rows += final.length;
+        for (const row of final) {
+          expect(row.observed === 0 && row.expected === 0, `0/0 row ${row.id} (${row.status})`).toBe(false);
+          expect(row.observed, `row ${row.id} (${row.status}, ${row.trigger}, ${row.series.resolution})`).toBeGreaterThan(row.expected);
+        }
+      }),
+      { numRuns: 150 },
+    );
+    expect(rows).toBeGreaterThan(0);
   });
 });

@@ -13,8 +13,13 @@ export interface OpenSpike {
   settledExpected: number;
   lastElevatedEndMs: number;
   quietBuckets: number;
+  /** The figures of the last row reported: what a closing row falls back to when the settled window is no evidence. */
   reportedObserved: number;
+  reportedExpected: number;
 }
+
+/** A window is evidence of a spike only with more tickets than expected; every row reports one that is. */
+export const exceeds = (window: { readonly observed: number; readonly expected: number }): boolean => window.observed > window.expected;
 
 /** A 64-bit FNV-1a hash (over UTF-16 code units) in hex: stable across processes and replays. */
 export function spikeId(seriesKey: string, resolution: Resolution, startedAtMs: number): string {
