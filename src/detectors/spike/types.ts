@@ -46,7 +46,10 @@ export interface SpikeUpdate {
   readonly startedAtMs: number;
   /** End of the last elevated bucket, once closed. */
   readonly endedAtMs: number | null;
-  /** Tickets and expected tickets in the spike's window so far. */
+  /**
+   * Tickets and expected tickets in the spike's window so far; always observed > expected. A closing
+   * update whose complete buckets are not above expected repeats the figures last reported.
+   */
   readonly observed: number;
   readonly expected: number;
   readonly score: SpikeScore;
