@@ -12,12 +12,9 @@ export function toAscii(text: string): string {
 /** Every space, dot and dash people put between digits, up to three in a row. */
 const GAP = "[\\s.·\\-\\u2010-\\u2015\\u2212\\uFE58\\uFE63\\uFF0D]{0,3}";
 
-/** A pattern for one number written with separators of any kind between its digits. */
-function spaced(digits: string): RegExp {
-  const body = [...digits].map((d) => (d === "X" ? "[Xx]" : d)).join(GAP);
-  // not inside a longer number (unless after the 86 of +86) nor the fraction of a decimal number (coordinates)
-  return new RegExp(`(?:(?<![0-9])|(?<=86${GAP}))(?<![0-9]\\.)${body}(?![0-9])`);
-}
+/** Digits (and the X of an ID) with separators of any kind between them: where a known number may be written. */
+const DIGIT_RUN = new RegExp(`[0-9Xx](?:${GAP}[0-9Xx])*`, "g");
+const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
 
 // Shapes, not values: a mobile not inside a longer run of letters or digits (hex hashes, ids), and an 18-digit ID.
 const MOBILE = /(?<![0-9A-Za-z.])1[3-9][0-9][\s-]?[0-9]{4}[\s-]?[0-9]{4}(?![0-9A-Za-z])/;
@@ -30,7 +27,9 @@ export interface Leak {
 }
 
 export class LeakScanner {
-  private readonly known: { readonly digits: string; readonly pattern: RegExp }[];
+  private readonly known: ReadonlySet<string>;
+  /** The lengths of the known numbers, longest first. */
+  private readonly lengths: readonly number[];
   private readonly emails: string[];
   readonly leaks: Leak[] = [];
   scanned = 0;
@@ -40,13 +39,19 @@ export class LeakScanner {
     const all = [...secrets];
     this.emails = all.filter((s) => s.includes("@")).map((s) => s.toLowerCase());
     const digits = new Set(all.filter((s) => !s.includes("@")).map((s) => toAscii(s).replace(/[^0-9Xx]/g, "").toUpperCase()).filter((d) => d.length >= 7));
-    // national form too: +86 / 0086 prefixes are how the same number is written elsewhere
-    for (const d of [...digits]) if (/^(?:00)?86(1[3-9][0-9]{9})$/.test(d)) digits.add(d.replace(/^(?:00)?86/, ""));
-    this.known = [...digits].map((d) => ({ digits: d, pattern: spaced(d) }));
+    // the national form: +86 / 0086 are how the same number is written elsewhere, and the pattern allows them before it
+    for (const d of [...digits]) {
+      if (/^(?:00)?86(1[3-9][0-9]{9})$/.test(d)) {
+        digits.delete(d);
+        digits.add(d.replace(/^(?:00)?86/, ""));
+      }
+    }
+    this.known = digits;
+    this.lengths = [...new Set([...digits].map((d) => d.length))].sort((a, b) => b - a);
   }
 
   get secrets(): number {
-    return this.known.length + this.emails.length;
+    return this.known.size + this.emails.length;
   }
 
   /** Scans one text (a log line, a row, a body); records every number found in clear. */
@@ -58,10 +63,11 @@ export class LeakScanner {
     };
     // Chinese numerals read as digits, for the known numbers only: 一 alone is everywhere in Chinese text.
     const numerals = /[〇零一幺二三四五六七八九]/.test(ascii) ? ascii.replace(/[〇零一幺二三四五六七八九]/g, (c) => CHINESE_NUMERALS[c] ?? c) : undefined;
-    for (const { digits, pattern } of this.known) {
-      found(`known number ${digits}`, pattern.exec(ascii), ascii);
-      if (numerals !== undefined) found(`known number ${digits} (in Chinese numerals)`, pattern.exec(numerals), numerals);
-    }
+    const known = (text: string, how: string) => {
+      for (const run of text.matchAll(DIGIT_RUN)) this.knownIn(run[0], run.index, text, how, where);
+    };
+    known(ascii, "");
+    if (numerals !== undefined) known(numerals, " (in Chinese numerals)");
     const lower = ascii.toLowerCase();
     for (const email of this.emails) {
       const at = lower.indexOf(email);
@@ -69,5 +75,40 @@ export class LeakScanner {
     }
     found("a mobile number", MOBILE.exec(ascii), ascii);
     found("an ID-card number", RESIDENT_ID.exec(ascii), ascii);
+  }
+
+  /**
+   * Known numbers inside one run of digits and separators that starts at `offset` of `text`: a number
+   * counts where the character before it is no digit (a separator, or the 86 of +86) unless it ends a
+   * decimal's integer part (39.13800138000 is a coordinate), and the character after it is no digit.
+   */
+  private knownIn(run: string, offset: number, text: string, how: string, where: string): void {
+    const digits: string[] = [];
+    const at: number[] = [];
+    for (let i = 0; i < run.length; i++) {
+      const c = run[i]!;
+      if (isDigit(c) || c === "X" || c === "x") {
+        digits.push(c.toUpperCase());
+        at.push(offset + i);
+      }
+    }
+    const all = digits.join("");
+    for (let start = 0; start < all.length; start++) {
+      const first = at[start]!;
+      const before = text[first - 1];
+      const afterPlus86 = start >= 2 && all.slice(start - 2, start) === "86";
+      if (isDigit(before) && !afterPlus86) continue;
+      if (before === "." && isDigit(text[first - 2])) continue;
+      for (const length of this.lengths) {
+        if (start + length > all.length) continue;
+        const last = at[start + length - 1]!;
+        if (isDigit(text[last + 1])) continue;
+        const candidate = all.slice(start, start + length);
+        if (this.known.has(candidate)) {
+          this.leaks.push({ where, what: `known number ${candidate}${how}`, excerpt: text.slice(Math.max(0, first - 40), last + 41) });
+          break;
+        }
+      }
+    }
   }
 }
