@@ -188,12 +188,13 @@ export class CallerFlagsDetector {
 /** Most tickets of a caller's window whose texts are compared for identical_text (a caller sends far fewer in 30 days). */
 const TEXT_SCAN = 512;
 
-/** Puts an entry in time order, after those of the same time (late ones are rare and land near the end). */
+/** Puts an entry in time order, after those of the same time (a late one by binary search). */
 function insertByTime<T extends { readonly atMs: number }>(list: T[], entry: T): void {
-  let at = list.length;
-  while (at > 0 && list[at - 1]!.atMs > entry.atMs) at--;
-  if (at === list.length) list.push(entry);
-  else list.splice(at, 0, entry);
+  if (list.length === 0 || list[list.length - 1]!.atMs <= entry.atMs) {
+    list.push(entry);
+    return;
+  }
+  list.splice(suffixAfter(list, entry.atMs), 0, entry);
 }
 
 /** The index of the first entry later than `afterMs` in a list in time order. */

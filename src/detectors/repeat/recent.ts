@@ -15,11 +15,19 @@ export function insertByTime<T extends Timed>(index: Map<string, T[]>, key: stri
     list = [];
     index.set(key, list);
   }
-  let at = list.length;
-  // late tickets are rare and land near the end: walk back from it
-  while (at > 0 && list[at - 1]!.createdMs > t.createdMs) at--;
-  if (at === list.length) list.push(t);
-  else list.splice(at, 0, t);
+  if (list.length === 0 || list[list.length - 1]!.createdMs <= t.createdMs) {
+    list.push(t);
+    return list;
+  }
+  // a late ticket: binary search for its place (a second sender's burst may fall among 50,000 of the first's)
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.createdMs <= t.createdMs) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, t);
   return list;
 }
 
