@@ -68,22 +68,26 @@ export async function ingestItems(deps: IngestDeps, client: string, raw: readonl
   const results: ItemResult[] = [];
   const valid: { index: number; item: TargetItem }[] = [];
   const now = deps.nowMs();
-  raw.forEach((item, index) => {
+  for (let index = 0; index < raw.length; index++) {
+    // checking an item costs about 0.2 ms: a turn of the event loop every 500 keeps /healthz and
+    // the pipeline answering while a body of thousands is checked
+    if (index > 0 && index % 500 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    const item = raw[index]!;
     const base = { index, ...(item.line === undefined ? {} : { line: item.line }) };
     if (item.bytes === undefined) {
       results.push({ ...base, event_id: "", status: "rejected", reason_code: item.refused!.reasonCode, message: item.refused!.message });
-      return;
+      continue;
     }
     const verdict = ingest(item.bytes, "http", doorHasher, { ...deps.limits, earliestEventMs: Date.UTC(2000, 0, 1) }, now);
     if (verdict.kind === "rejected") {
       const { reasonCode, reason, eventId } = verdict.rejection;
       results.push({ ...base, event_id: scrubText(eventId), status: "rejected", reason_code: reasonCode, message: scrubText(reason) });
-      return;
+      continue;
     }
     const event = verdict.event;
     results.push({ ...base, event_id: event.event_id, status: "accepted" });
     valid.push({ index, item: { eventId: event.event_id, bytes: item.bytes, key: "ticket_id" in event ? event.ticket_id : event.call_id } });
-  });
+  }
   if (valid.length > 0) {
     const outcomes = await deps.target.submit(client, valid.map((v) => v.item));
     valid.forEach(({ index }, i) => {

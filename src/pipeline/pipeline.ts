@@ -10,8 +10,8 @@ import { describePosition, type Source, type SourceMessage } from "../sources/me
 import type { Store } from "../store/port.js";
 import type { Logger } from "../telemetry/log.js";
 import type { Metrics } from "../telemetry/metrics.js";
-import { prepareBatch, type PreparedBatch, type PreparedEvent } from "./batch.js";
-import { deriveAll, type Deriver, type TableRows } from "./derive.js";
+import { prepareBatchYielding, type PreparedBatch, type PreparedEvent } from "./batch.js";
+import { deriveInChunks, type Deriver, type TableRows } from "./derive.js";
 import { LatenessGate } from "./lateness.js";
 import type { WriteHealth } from "./write-health.js";
 import { rebuildDerivers, type RebuildReport } from "./rebuild.js";
@@ -185,7 +185,7 @@ export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pi
       } else {
         // Derived rows are written until durable, before the ack. A crash before this write is
         // healed at the next start, when the derivers replay the stored events.
-        const derived = detect.rows(result.stored);
+        const derived = await detect.rows(result.stored);
         if (derived.length > 0) {
           if ((await writeWithRetry(() => writeDerived(store, derived, timeWrite))) === undefined) return "stop";
           deps.onResults?.(derived);
@@ -228,7 +228,7 @@ export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pi
       const read = async (): Promise<ReadBatch | null> => {
         const messages = await source.next(options.batchMaxRows, options.batchMaxWaitMs);
         if (messages === null) return null;
-        const batch = messages.length === 0 ? undefined : prepareBatch(messages, deps.hasher, options.limits, clock.nowMs());
+        const batch = messages.length === 0 ? undefined : await prepareBatchYielding(messages, deps.hasher, options.limits, clock.nowMs());
         return { messages, batch, assignments: source.assignments?.() ?? 0 };
       };
       let ahead: Promise<ReadBatch | null> | undefined;
@@ -269,22 +269,22 @@ interface ReadBatch {
  * stored already; or, when nothing was inserted, on the result's. A detector's error is kept and
  * thrown by `rows`, after the write, never taken for a store error.
  */
-function deriveOnce(derivers: readonly Deriver[]): { run(stored: readonly PreparedEvent[]): void; rows(stored: readonly PreparedEvent[]): TableRows[] } {
-  let outcome: { readonly rows: TableRows[] } | { readonly error: unknown } | undefined;
-  const run = (stored: readonly PreparedEvent[]): void => {
-    if (outcome !== undefined) return;
-    try {
-      outcome = { rows: deriveAll(derivers, stored.map((e) => e.row)) };
-    } catch (error) {
-      outcome = { error };
-    }
+function deriveOnce(derivers: readonly Deriver[]): { run(stored: readonly PreparedEvent[]): Promise<void>; rows(stored: readonly PreparedEvent[]): Promise<TableRows[]> } {
+  let outcome: Promise<{ readonly rows: TableRows[] } | { readonly error: unknown }> | undefined;
+  const run = (stored: readonly PreparedEvent[]): Promise<void> => {
+    outcome ??= deriveInChunks(derivers, stored.map((e) => e.row)).then(
+      (rows) => ({ rows }),
+      (error: unknown) => ({ error }),
+    );
+    return outcome.then(() => undefined);
   };
   return {
     run,
-    rows(stored) {
-      run(stored);
-      if (outcome === undefined || "error" in outcome) throw outcome?.error;
-      return outcome.rows;
+    async rows(stored) {
+      await run(stored);
+      const done = await outcome!;
+      if ("error" in done) throw done.error;
+      return done.rows;
     },
   };
 }

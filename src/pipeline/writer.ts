@@ -35,7 +35,7 @@ export interface WriteTimer {
  * stored: the pipeline feeds them to the detectors meanwhile. Called once per attempt.
  */
 export interface WhileInserting {
-  (stored: readonly PreparedEvent[]): void;
+  (stored: readonly PreparedEvent[]): Promise<void>;
 }
 
 /**
@@ -62,7 +62,7 @@ export async function writeBatch(store: Store, batch: PreparedBatch, sink: DeadL
     if (whileInserting !== undefined) {
       // one turn of the event loop first, so the insert has reached the engine before the thread is taken
       await new Promise<void>((resolve) => setImmediate(resolve));
-      whileInserting(stored);
+      await whileInserting(stored);
     }
     ({ refused } = await inserting);
   }

@@ -69,14 +69,14 @@ export class CallerFlagsDetector {
       if (e.callerKey === "" || this.ticketCaller.has(e.ticketId)) return;
       this.ticketCaller.set(e.ticketId, e.callerKey);
       const caller = this.caller(e.callerKey);
-      caller.created.push({ id: e.ticketId, atMs: e.occurredAtMs, text: normaliseText(e.text) });
+      insertByTime(caller.created, { id: e.ticketId, atMs: e.occurredAtMs, text: normaliseText(e.text) });
       this.nextDueMs = Math.min(this.nextDueMs, e.occurredAtMs);
       this.evaluate(e.callerKey, caller, e.occurredAtMs);
     } else if (e.type === "ticket.closed" && e.resolution === "out_of_scope") {
       const key = this.ticketCaller.get(e.ticketId);
       if (key === undefined) return;
       const caller = this.caller(key);
-      caller.outOfScope.push({ id: e.ticketId, atMs: e.occurredAtMs });
+      insertByTime(caller.outOfScope, { id: e.ticketId, atMs: e.occurredAtMs });
       this.nextDueMs = Math.min(this.nextDueMs, e.occurredAtMs);
       this.evaluate(key, caller, e.occurredAtMs);
     }
@@ -91,27 +91,40 @@ export class CallerFlagsDetector {
     return caller;
   }
 
+  // The lists are kept in time order, so a window is a suffix found by binary search: a caller who
+  // sends thousands of tickets costs the same per ticket as one who sends three.
   private evaluate(key: string, caller: Caller, atMs: number): void {
     const c = this.config;
-    const inWindow = caller.created.filter((t) => t.atMs > atMs - c.windowMs);
-    const lastDay = inWindow.filter((t) => t.atMs > atMs - DAY);
-    if (lastDay.length >= c.dailyTickets || inWindow.length >= c.windowTickets) {
-      const list = lastDay.length >= c.dailyTickets ? lastDay : inWindow;
-      this.raise(key, caller, "frequent_caller", `${lastDay.length} tickets in 24 h, ${inWindow.length} in ${c.windowMs / DAY} days`, list.map((t) => t.id), atMs);
+    const inWindow = suffixAfter(caller.created, atMs - c.windowMs);
+    const lastDay = suffixAfter(caller.created, atMs - DAY);
+    const windowCount = caller.created.length - inWindow;
+    const dayCount = caller.created.length - lastDay;
+    if (dayCount >= c.dailyTickets || windowCount >= c.windowTickets) {
+      const from = dayCount >= c.dailyTickets ? lastDay : inWindow;
+      this.raise(key, caller, "frequent_caller", `${dayCount} tickets in 24 h, ${windowCount} in ${c.windowMs / DAY} days`, caller.created.length - from, idsFrom(caller.created, from), atMs);
     }
+    // the most repeated text among the newest TEXT_SCAN tickets of the window (all of them, short of a flood)
     const byText = new Map<string, string[]>();
-    for (const t of inWindow) if (t.text.length >= 6) byText.set(t.text, [...(byText.get(t.text) ?? []), t.id]);
-    const repeated = [...byText.values()].sort((a, b) => b.length - a.length)[0];
-    if (repeated !== undefined && repeated.length >= c.identicalTexts) {
-      this.raise(key, caller, "identical_text", `the same text in ${repeated.length} tickets within ${c.windowMs / DAY} days`, repeated, atMs);
+    for (let i = Math.max(inWindow, caller.created.length - TEXT_SCAN); i < caller.created.length; i++) {
+      const t = caller.created[i]!;
+      if (t.text.length < 6) continue;
+      const ids = byText.get(t.text);
+      if (ids === undefined) byText.set(t.text, [t.id]);
+      else ids.push(t.id);
     }
-    const outOfScope = caller.outOfScope.filter((t) => t.atMs > atMs - c.windowMs);
-    if (outOfScope.length >= c.outOfScope) {
-      this.raise(key, caller, "out_of_scope", `${outOfScope.length} tickets closed as out of scope (不属于受理范围) within ${c.windowMs / DAY} days`, outOfScope.map((t) => t.id), atMs);
+    let repeated: string[] | undefined;
+    for (const ids of byText.values()) if (repeated === undefined || ids.length > repeated.length) repeated = ids;
+    if (repeated !== undefined && repeated.length >= c.identicalTexts) {
+      this.raise(key, caller, "identical_text", `the same text in ${repeated.length} tickets within ${c.windowMs / DAY} days`, repeated.length, repeated.slice(-10), atMs);
+    }
+    const outOfScope = suffixAfter(caller.outOfScope, atMs - c.windowMs);
+    const outCount = caller.outOfScope.length - outOfScope;
+    if (outCount >= c.outOfScope) {
+      this.raise(key, caller, "out_of_scope", `${outCount} tickets closed as out of scope (不属于受理范围) within ${c.windowMs / DAY} days`, outCount, idsFrom(caller.outOfScope, outOfScope), atMs);
     }
   }
 
-  private raise(key: string, caller: Caller, kind: CallerFlagKind, reason: string, ticketIds: readonly string[], atMs: number): void {
+  private raise(key: string, caller: Caller, kind: CallerFlagKind, reason: string, tickets: number, sampleTicketIds: readonly string[], atMs: number): void {
     const known = caller.flags.get(kind);
     if (known !== undefined && known.open && known.reason === reason) return;
     const firstSeenMs = known?.open === true ? known.firstSeenMs : atMs;
@@ -123,8 +136,8 @@ export class CallerFlagsDetector {
       kind,
       status,
       reason,
-      tickets: ticketIds.length,
-      sampleTicketIds: ticketIds.slice(-10),
+      tickets,
+      sampleTicketIds,
       firstSeenMs,
       lastUpdatedMs: atMs,
     });
@@ -170,6 +183,35 @@ export class CallerFlagsDetector {
     this.pending = new Map();
     return out;
   }
+}
+
+/** Most tickets of a caller's window whose texts are compared for identical_text (a caller sends far fewer in 30 days). */
+const TEXT_SCAN = 512;
+
+/** Puts an entry in time order, after those of the same time (a late one by binary search). */
+function insertByTime<T extends { readonly atMs: number }>(list: T[], entry: T): void {
+  if (list.length === 0 || list[list.length - 1]!.atMs <= entry.atMs) {
+    list.push(entry);
+    return;
+  }
+  list.splice(suffixAfter(list, entry.atMs), 0, entry);
+}
+
+/** The index of the first entry later than `afterMs` in a list in time order. */
+function suffixAfter(list: readonly { readonly atMs: number }[], afterMs: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.atMs > afterMs) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** The ids of the last ten entries from index `from` on. */
+function idsFrom(list: readonly { readonly id: string }[], from: number): string[] {
+  return list.slice(Math.max(from, list.length - 10)).map((t) => t.id);
 }
 
 /** The earliest time at which advance() can change this caller: its oldest entries, or its last (lists are in arrival order). */

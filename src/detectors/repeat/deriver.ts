@@ -38,7 +38,7 @@ function toRow(r: Repeat): Record<string, unknown> {
     kind: r.kind,
     status: r.status,
     ticket_ids: r.ticketIds,
-    tickets: r.ticketIds.length,
+    tickets: r.tickets,
     caller_key: r.callerKey,
     callers: r.callers,
     channels: r.channels,

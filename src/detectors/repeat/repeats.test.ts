@@ -69,3 +69,50 @@ describe("repeat complaints", () => {
     expect(summary(d, 31)).toEqual([]);
   });
 });
+
+describe("repeat complaints in a burst (群体诉求 of many identical tickets)", () => {
+  const text = "市民来电反映：花家地西里小区从昨天开始停暖，家中温度只有十二度，老人孩子受冻，请尽快恢复供暖。";
+  const burst = (d: RepeatDetector, n: number, order: (i: number) => number = (i) => i) => {
+    for (let k = 0; k < n; k++) {
+      const i = order(k);
+      d.observe(created(`B${String(i).padStart(5, "0")}`, i / 3600, { callerKey: `p${i}`, text }));
+    }
+  };
+
+  it("puts every ticket in one collective and one similar-text group, counts them all, and lists the oldest up to the row cap", () => {
+    const d = new RepeatDetector({ ...DEFAULT_REPEAT_CONFIG, scanCap: 8, rowTicketIds: 5 });
+    burst(d, 2_000);
+    const rows = d.advance(T0 + H).sort((a, b) => (a.repeatId < b.repeatId ? -1 : 1));
+    expect(rows.map((r) => [r.repeatId, r.tickets, r.callers, r.ticketIds])).toEqual([
+      ["collective:B00000", 2_000, 2_000, ["B00000", "B00001", "B00002", "B00003", "B00004"]],
+      ["similar_text:B00000", 2_000, 2_000, ["B00000", "B00001", "B00002", "B00003", "B00004"]],
+    ]);
+  });
+
+  it("groups the same way when tickets arrive out of order (parallel senders)", () => {
+    const d = new RepeatDetector({ ...DEFAULT_REPEAT_CONFIG, scanCap: 8 });
+    // four senders of 250 tickets each, interleaved: later tickets first, then earlier ones
+    burst(d, 1_000, (k) => (3 - (k % 4)) * 250 + Math.floor(k / 4));
+    const rows = d.advance(T0 + H).sort((a, b) => (a.kind < b.kind ? -1 : 1));
+    expect(rows.map((r) => [r.kind, r.tickets])).toEqual([
+      ["collective", 1_000],
+      ["similar_text", 1_000],
+    ]);
+  });
+
+  it("keeps one same-caller group past the cap instead of starting one per ticket", () => {
+    const d = new RepeatDetector({ ...DEFAULT_REPEAT_CONFIG, scanCap: 4 });
+    for (let i = 0; i < 50; i++) d.observe(created(`S${String(i).padStart(2, "0")}`, i));
+    const rows = d.advance(T0 + 60 * H);
+    expect(rows.map((r) => [r.repeatId, r.tickets])).toEqual([["same_caller:S00", 50]]);
+  });
+
+  it("counts the callers of a place among its scanCap newest tickets only: within the window but beyond the cap, not counted", () => {
+    const d = new RepeatDetector({ ...DEFAULT_REPEAT_CONFIG, collectiveCallers: 3, scanCap: 2 });
+    for (const [id, caller] of [["A", "p1"], ["B", "p2"], ["C", "p2"], ["D", "p3"]] as const) d.observe(created(id, id.charCodeAt(0) - 64, { callerKey: caller, categoryCode: "07.01" }));
+    // three callers within 24 h, but D sees only B, C and itself: two callers
+    expect(d.advance(T0 + 5 * H).filter((r) => r.kind === "collective")).toEqual([]);
+    d.observe(created("E", 6, { callerKey: "p4", categoryCode: "07.01" }));
+    expect(d.advance(T0 + 7 * H).filter((r) => r.kind === "collective").map((r) => r.ticketIds)).toEqual([["C", "D", "E"]]);
+  });
+});

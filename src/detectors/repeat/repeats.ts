@@ -1,7 +1,10 @@
 // 重复诉求: the same caller on the same issue again (重复来电), again after the earlier ticket was
 // closed (办结≠解决, charged to the department that closed it), through several channels (多头受理),
 // many distinct callers on one place and issue (群体诉求), and near-identical text. Each repeat
-// links its tickets. Pure and synchronous; every time is event time.
+// links its tickets. Pure and synchronous; every time is event time. A new ticket is compared with
+// at most `scanCap` of the newest tickets of each list it joins, and a group keeps its counts as it
+// grows, so a ticket costs the same however large its group (README, "How the detectors work").
+import { insertByTime, keepOldest, newestSince } from "./recent.js";
 import { bands, hamming, simhash, type Fingerprint } from "./simhash.js";
 
 export type RepeatKind = "same_caller" | "after_closure" | "multi_channel" | "collective" | "similar_text";
@@ -14,6 +17,12 @@ export interface RepeatConfig {
   readonly collectiveWindowMs: number;
   /** SimHash bits apart (at most 3) for near-identical text. */
   readonly maxTextDistance: number;
+  /** How many of the newest tickets of a caller's or a place's list (same issue) a new ticket is compared with, and how many near-identical texts it links at most. */
+  readonly scanCap: number;
+  /** How many of the newest tickets of each SimHash band a new ticket's text is compared with. */
+  readonly textScanCap: number;
+  /** How many ticket ids (the oldest) a repeat's row lists; its `tickets` count is exact. */
+  readonly rowTicketIds: number;
 }
 
 export const DEFAULT_REPEAT_CONFIG: RepeatConfig = {
@@ -21,6 +30,9 @@ export const DEFAULT_REPEAT_CONFIG: RepeatConfig = {
   collectiveCallers: 5,
   collectiveWindowMs: 24 * 3_600_000,
   maxTextDistance: 3,
+  scanCap: 256,
+  textScanCap: 2_048,
+  rowTicketIds: 1_000,
 };
 
 export interface RepeatInput {
@@ -40,7 +52,10 @@ export interface Repeat {
   readonly repeatId: string;
   readonly kind: RepeatKind;
   readonly status: "open" | "updated" | "closed";
+  /** The oldest `rowTicketIds` of the linked tickets, oldest first. */
   readonly ticketIds: readonly string[];
+  /** How many tickets are linked. */
+  readonly tickets: number;
   readonly callerKey: string;
   readonly categoryCode: string;
   readonly districtCode: string;
@@ -64,6 +79,8 @@ interface Ticket {
   readonly fingerprint: Fingerprint | null;
   closedMs: number | null;
   closedBy: string;
+  /** Which group of each kind the ticket belongs to (the last it joined). */
+  readonly groups: Partial<Record<RepeatKind, Group>>;
 }
 
 interface Group {
@@ -72,6 +89,10 @@ interface Group {
   readonly tickets: Ticket[];
   /** The same tickets, to test membership without a scan. */
   readonly members: Set<Ticket>;
+  /** Kept as tickets join, so a row costs the same however large the group: distinct callers (or tickets without one), channels, the oldest tickets. */
+  readonly callers: Set<string>;
+  readonly channels: Set<string>;
+  readonly oldest: Ticket[];
   readonly firstSeenMs: number;
   lastUpdatedMs: number;
   chargedDepartment: string;
@@ -84,8 +105,6 @@ export class RepeatDetector {
   private readonly byPlaceIssue = new Map<string, Ticket[]>();
   private readonly byBand = new Map<string, Ticket[]>();
   private readonly groups = new Map<string, Group>();
-  /** Which group of a kind a ticket already belongs to. */
-  private readonly memberOf = new Map<string, Group>();
   /** The earliest createdMs of the tickets held: eviction has nothing to do before it. */
   private oldestMs = Infinity;
   /** Changed since the last advance: a group (made a row at advance, as it is then) or a closing row. */
@@ -126,75 +145,112 @@ export class RepeatDetector {
       fingerprint: simhash(e.text),
       closedMs: null,
       closedBy: "",
+      groups: {},
     };
     this.tickets.set(t.id, t);
     if (t.createdMs < this.oldestMs) this.oldestMs = t.createdMs;
     const since = t.createdMs - this.config.windowMs;
-    if (t.callerKey !== "") this.sameCaller(t, recent(push(this.byCallerIssue, callerIssueKey(t), t), since));
-    this.collective(t, recent(push(this.byPlaceIssue, placeIssueKey(t), t), t.createdMs - this.config.collectiveWindowMs));
+    const cap = this.config.scanCap;
+    // one more than the cap: the list holds `t` itself
+    if (t.callerKey !== "") this.sameCaller(t, newestSince(insertByTime(this.byCallerIssue, callerIssueKey(t), t), since, cap + 1));
+    this.collective(t, newestSince(insertByTime(this.byPlaceIssue, placeIssueKey(t), t), t.createdMs - this.config.collectiveWindowMs, cap + 1));
     if (t.fingerprint !== null) this.similarText(t, t.fingerprint, since);
   }
 
-  private sameCaller(t: Ticket, earlier: readonly Ticket[]): void {
-    const before = earlier.filter((p) => p.id !== t.id);
+  private sameCaller(t: Ticket, earlier: { readonly tickets: readonly Ticket[]; readonly more: boolean }): void {
+    const before = earlier.tickets.filter((p) => p.id !== t.id);
     if (before.length === 0) return;
     const openElsewhere = before.filter((p) => p.closedMs === null && p.channel !== t.channel);
     const closed = [...before].reverse().find((p) => p.closedMs !== null && p.closedMs <= t.createdMs);
     if (openElsewhere.length > 0) {
       // 多头受理 first: the same issue is being handled already, through another channel
-      this.join("multi_channel", `multi_channel:${openElsewhere[0]!.id}`, [...openElsewhere, t], t.createdMs, "");
+      const id = this.beyondCap("multi_channel", earlier.more, openElsewhere) ?? `multi_channel:${openElsewhere[0]!.id}`;
+      this.join("multi_channel", id, [...openElsewhere, t], t.createdMs, "");
     } else if (closed !== undefined) {
       this.join("after_closure", `after_closure:${closed.id}`, [closed, t], t.createdMs, closed.closedBy);
     } else {
-      this.join("same_caller", `same_caller:${before[0]!.id}`, [...before, t], t.createdMs, "");
+      this.join("same_caller", this.beyondCap("same_caller", earlier.more, before) ?? `same_caller:${before[0]!.id}`, [...before, t], t.createdMs, "");
     }
   }
 
-  private collective(t: Ticket, window: readonly Ticket[]): void {
-    const callers = new Set(window.map((w) => w.callerKey || w.id));
-    if (callers.size < this.config.collectiveCallers) return;
+  /**
+   * With older tickets of the window left out (`more`), the oldest one seen changes with every new
+   * ticket: go on with the open group the newest of them is in rather than start one per ticket.
+   */
+  private beyondCap(kind: RepeatKind, more: boolean, seen: readonly Ticket[]): string | undefined {
+    if (!more) return undefined;
+    for (let i = seen.length - 1; i >= 0; i--) {
+      const g = seen[i]!.groups[kind];
+      if (g !== undefined && g.status !== "closed") return g.id;
+    }
+    return undefined;
+  }
+
+  private collective(t: Ticket, recentTickets: { readonly tickets: readonly Ticket[] }): void {
+    // a late ticket may be older than the newest ones seen: it belongs to its window all the same
+    const window = recentTickets.tickets.includes(t) ? recentTickets.tickets : [t, ...recentTickets.tickets];
+    if (!distinctCallersAtLeast(window, this.config.collectiveCallers)) return;
     let existing: Group | undefined;
     for (const w of window) {
-      const g = this.memberOf.get(`collective|${w.id}`);
+      const g = w.groups.collective;
       if (g !== undefined && g.status !== "closed") {
         existing = g;
         break;
       }
     }
-    this.join("collective", existing?.id ?? `collective:${window[0]!.id}`, [...window], t.createdMs, "");
+    this.join("collective", existing?.id ?? `collective:${window[0]!.id}`, window, t.createdMs, "");
   }
 
   private similarText(t: Ticket, fingerprint: Fingerprint, since: number): void {
-    const near = new Map<string, Ticket>();
+    const near = new Set<Ticket>();
     for (const band of bands(fingerprint)) {
-      for (const other of push(this.byBand, band, t)) {
-        if (other.createdMs >= since && other.id !== t.id && other.fingerprint !== null && hamming(other.fingerprint, fingerprint) <= this.config.maxTextDistance) near.set(other.id, other);
+      const list = insertByTime(this.byBand, band, t);
+      // newest first: a copied text sent by thousands fills `near` from the newest end and stops there
+      for (let i = list.length - 1, seen = 0; i >= 0 && seen <= this.config.textScanCap && near.size < this.config.scanCap; i--) {
+        const other = list[i]!;
+        if (other.createdMs < since) break;
+        seen += 1;
+        if (other !== t && !near.has(other) && other.fingerprint !== null && hamming(other.fingerprint, fingerprint) <= this.config.maxTextDistance) near.add(other);
       }
     }
     if (near.size === 0) return;
-    const others = [...near.values()].sort((a, b) => a.createdMs - b.createdMs || (a.id < b.id ? -1 : 1));
-    const existing = others.map((o) => this.memberOf.get(`similar_text|${o.id}`)).find((g) => g !== undefined);
-    this.join("similar_text", existing?.id ?? `similar_text:${others[0]!.id}`, [...others, t], t.createdMs, "");
+    // the group of the oldest near ticket in one, else a new one named after the oldest (no sort: a burst has `scanCap` of them)
+    let oldest: Ticket | undefined;
+    let oldestGrouped: Ticket | undefined;
+    for (const o of near) {
+      if (oldest === undefined || createdBefore(o, oldest)) oldest = o;
+      if (o.groups.similar_text !== undefined && (oldestGrouped === undefined || createdBefore(o, oldestGrouped))) oldestGrouped = o;
+    }
+    const existing = oldestGrouped?.groups.similar_text;
+    if (existing === undefined) this.join("similar_text", `similar_text:${oldest!.id}`, [oldest!, ...near, t], t.createdMs, "");
+    else this.join("similar_text", existing.id, near, t.createdMs, "", t);
   }
 
-  private join(kind: RepeatKind, id: string, members: readonly Ticket[], atMs: number, chargedDepartment: string): void {
+  /** Adds `members` (then `last`, if given) to the group `id`, making it if it is new. */
+  private join(kind: RepeatKind, id: string, members: Iterable<Ticket>, atMs: number, chargedDepartment: string, last?: Ticket): void {
     let group = this.groups.get(id);
     if (group === undefined) {
-      group = { id, kind, tickets: [], members: new Set(), firstSeenMs: atMs, lastUpdatedMs: atMs, chargedDepartment, status: "open" };
+      group = { id, kind, tickets: [], members: new Set(), callers: new Set(), channels: new Set(), oldest: [], firstSeenMs: atMs, lastUpdatedMs: atMs, chargedDepartment, status: "open" };
       this.groups.set(id, group);
     } else {
       group.status = "updated";
     }
-    for (const m of members) {
-      if (group.members.has(m)) continue;
-      group.tickets.push(m);
-      group.members.add(m);
-      this.memberOf.set(`${kind}|${m.id}`, group);
-    }
+    for (const m of members) this.add(group, m);
+    if (last !== undefined) this.add(group, last);
     group.lastUpdatedMs = atMs;
     if (chargedDepartment !== "") group.chargedDepartment = chargedDepartment;
     // a group changes only here until the next advance, so its row is made there, once
     this.pending.set(id, group);
+  }
+
+  private add(group: Group, m: Ticket): void {
+    if (group.members.has(m)) return;
+    group.tickets.push(m);
+    group.members.add(m);
+    group.callers.add(m.callerKey || m.id);
+    group.channels.add(m.channel);
+    keepOldest(group.oldest, m, this.config.rowTicketIds);
+    m.groups[group.kind] = group;
   }
 
   /** Closes repeats quiet for their window and forgets tickets older than every window. */
@@ -239,10 +295,22 @@ export class RepeatDetector {
     for (const [id, group] of this.groups) {
       if (group.status === "closed" && group.lastUpdatedMs < beforeMs) {
         this.groups.delete(id);
-        for (const t of group.tickets) this.memberOf.delete(`${group.kind}|${t.id}`);
+        for (const t of group.tickets) if (t.groups[group.kind] === group) delete t.groups[group.kind];
       }
     }
   }
+}
+
+const createdBefore = (a: Ticket, b: Ticket) => a.createdMs < b.createdMs || (a.createdMs === b.createdMs && a.id < b.id);
+
+/** Whether `tickets` come from at least `n` callers (a ticket without a caller counts as one); stops once it knows. */
+function distinctCallersAtLeast(tickets: readonly Ticket[], n: number): boolean {
+  const callers = new Set<string>();
+  for (const t of tickets) {
+    callers.add(t.callerKey || t.id);
+    if (callers.size >= n) return true;
+  }
+  return callers.size >= n;
 }
 
 /** The index lists a ticket was put in, each prefixed with its index (c|, p| or b|). */
@@ -256,32 +324,21 @@ function indexKeys(t: Ticket): string[] {
 const callerIssueKey = (t: Ticket) => `${t.callerKey}|${t.categoryCode}`;
 const placeIssueKey = (t: Ticket) => `${t.communityCode === "" ? `d:${t.districtCode}` : t.communityCode}|${t.categoryCode}`;
 
-function push(index: Map<string, Ticket[]>, key: string, t: Ticket): Ticket[] {
-  const list = index.get(key) ?? [];
-  list.push(t);
-  index.set(key, list);
-  return list;
-}
-
-function recent(list: readonly Ticket[], sinceMs: number): Ticket[] {
-  return list.filter((t) => t.createdMs >= sinceMs);
-}
-
 function toRepeat(group: Group): Repeat {
   const first = group.tickets[0]!;
-  const tickets = [...group.tickets].sort((a, b) => a.createdMs - b.createdMs || (a.id < b.id ? -1 : 1));
   return {
     repeatId: group.id,
     kind: group.kind,
     status: group.status,
-    ticketIds: tickets.map((t) => t.id),
+    ticketIds: group.oldest.map((t) => t.id),
+    tickets: group.tickets.length,
     callerKey: group.kind === "collective" || group.kind === "similar_text" ? "" : first.callerKey,
     categoryCode: first.categoryCode,
     districtCode: first.districtCode,
     communityCode: first.communityCode,
     chargedDepartment: group.chargedDepartment,
-    callers: new Set(tickets.map((t) => t.callerKey || t.id)).size,
-    channels: [...new Set(tickets.map((t) => t.channel))].sort(),
+    callers: group.callers.size,
+    channels: [...group.channels].sort(),
     firstSeenMs: group.firstSeenMs,
     lastUpdatedMs: group.lastUpdatedMs,
   };
