@@ -3,7 +3,7 @@
 import type { Config } from "../config.js";
 import { createDerivers } from "../detectors/index.js";
 import { apiDepsFromConfig } from "../http/api.js";
-import { buildApp, buildMetricsApp } from "../http/app.js";
+import { buildApp, buildMetricsApp, closeApp } from "../http/app.js";
 import { createKafkaIngestTarget, pipelineTarget } from "../http/targets.js";
 import { schedulePerformance } from "../performance/schedule.js";
 import { createKafkaDeadLetterSink } from "../sources/kafka/dead-letters.js";
@@ -18,6 +18,9 @@ import { migrationsApplied } from "../wiring.js";
 import { writesReadiness } from "../pipeline/write-health.js";
 import { startDetection } from "./detection.js";
 import { openWorkerParts, runPipeline, type WorkerParts } from "./worker.js";
+
+/** How long answers in flight get once the pipeline has stopped; the rest of a drain timeout (30 s in docker-compose) is the batch's. */
+const CLOSE_GRACE_MS = 3_000;
 
 export async function runCommand(config: Config, logger: Logger): Promise<void> {
   const parts = await openWorkerParts(config, logger);
@@ -57,8 +60,8 @@ export async function runCommand(config: Config, logger: Logger): Promise<void> 
       await performance.stop();
     }
   } finally {
-    await app.close();
-    await metricsApp?.close();
+    await closeApp(app, CLOSE_GRACE_MS);
+    if (metricsApp !== undefined) await closeApp(metricsApp, CLOSE_GRACE_MS);
     await kafkaTarget?.close();
     await parts.store.close();
   }

@@ -100,3 +100,18 @@ async function sendMetrics(registry: Registry, reply: FastifyReply): Promise<Fas
   const body = await registry.metrics();
   return reply.header("content-type", registry.contentType).send(body);
 }
+
+/**
+ * Closes the app for a stopping worker: answers in flight get `graceMs` to finish, then every
+ * connection still open is cut. Without the cut, node waits for each open request up to its
+ * request timeout (a POST still sending its body when the pipeline stopped kept the worker alive
+ * ~70 s past SIGTERM); a client cut off resends, which event_id makes safe.
+ */
+export async function closeApp(app: FastifyInstance, graceMs: number): Promise<void> {
+  const cut = setTimeout(() => app.server.closeAllConnections(), graceMs);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(cut);
+  }
+}
