@@ -68,7 +68,7 @@ export interface Phrase {
   readonly lastUpdatedDay: number;
 }
 
-type GramWord = Pick<Word, "text" | "spacedAfter" | "spacedBefore">;
+type GramWord = Pick<Word, "text" | "shown" | "spacedAfter" | "spacedBefore">;
 
 interface DayEntry {
   readonly words: readonly GramWord[];
@@ -159,13 +159,13 @@ export class PhraseDetector {
           if (entry === undefined) {
             // an evicted n-gram comes back with the day's count so far (the sketch may overcount a little)
             const before = this.evictedToday ? this.daySketch.estimate(gram) - 1 : 0;
-            entry = { words: gramWords.map(({ text, spacedAfter, spacedBefore }) => ({ text, spacedAfter, spacedBefore })), count: before, tickets: [], examples: [], seenIn: 0 };
+            entry = { words: gramWords.map(({ text, shown, spacedAfter, spacedBefore }) => ({ text, shown, spacedAfter, spacedBefore })), count: before, tickets: [], examples: [], seenIn: 0 };
             this.today.set(gram, entry);
           }
           entry.seenIn = observation;
           entry.count += 1;
           if (entry.tickets.length < 10) entry.tickets.push(t.ticketId);
-          if (entry.examples.length < 3) entry.examples.push(passage.text.slice(Math.max(0, words[i]!.start - 16), last.end + 16).trim());
+          if (entry.examples.length < 3) entry.examples.push(snippet(passage.text, words, i, i + n - 1));
         }
       }
     }
@@ -213,7 +213,8 @@ export class PhraseDetector {
       }
     }
     bursts.sort((a, b) => a.phrase.pValue - b.phrase.pValue || b.phrase.observed - a.phrase.observed || (a.phrase.phrase < b.phrase.phrase ? -1 : 1));
-    const merged = mergeOverlapping(bursts.slice(0, c.maxBurstsPerDay));
+    const isStop = (words: readonly GramWord[]) => this.history.estimate(joinWords(words)) >= c.stopShare * this.historyTickets;
+    const merged = mergeOverlapping(bursts.slice(0, c.maxBurstsPerDay), isStop);
     this.history.decayAndDrain(c.decay, this.daySketch);
     this.weight = this.weight * c.decay + 1;
     this.historyTickets = this.historyTickets * c.decay + this.ticketsToday;
@@ -225,8 +226,18 @@ export class PhraseDetector {
   }
 
   private reconcile(found: Map<string, Phrase>, day: number): Phrase[] {
-    return this.episodes.reconcile(found, day, (p, status, firstSeenDay) => ({ ...p, phraseId: `${p.phrase}:${firstSeenDay}`, status, firstSeenDay }));
+    // found is keyed by the lower-cased phrase, so an episode keeps its id whatever the case of the day's first ticket
+    return this.episodes.reconcile(found, day, (p, status, firstSeenDay) => ({ ...p, phraseId: `${p.phraseId}:${firstSeenDay}`, status, firstSeenDay }));
   }
+}
+
+/** The text around words from…to, up to about 20 characters either side, cut between words. */
+function snippet(text: string, words: readonly Word[], from: number, to: number): string {
+  let first = from;
+  while (first > 0 && words[first - 1]!.start >= words[from]!.start - 20) first--;
+  let last = to;
+  while (last + 1 < words.length && words[last + 1]!.end <= words[to]!.end + 20) last++;
+  return text.slice(words[first]!.start, words[last]!.end);
 }
 
 /** Longest assembled phrase, in words. */
@@ -235,9 +246,9 @@ const MAX_PHRASE_WORDS = 12;
 /**
  * N-grams of one burst overlap (catch basin, basin flooding, catch basin flooding …): they share
  * most tickets. Each group becomes one phrase, assembled from its n-grams by their overlaps, with
- * the figures of its strongest n-gram.
+ * the figures of its strongest n-gram, keyed (and its id, until stamped) by its lower-cased words.
  */
-function mergeOverlapping(bursts: readonly { words: readonly GramWord[]; phrase: Phrase }[]): Map<string, Phrase> {
+function mergeOverlapping(bursts: readonly { words: readonly GramWord[]; phrase: Phrase }[], isStop: (words: readonly GramWord[]) => boolean): Map<string, Phrase> {
   const grams = [...bursts].sort((a, b) => b.phrase.observed - a.phrase.observed || b.words.length - a.words.length || (a.phrase.phrase < b.phrase.phrase ? -1 : 1));
   const used = new Set<string>();
   const out = new Map<string, Phrase>();
@@ -246,10 +257,25 @@ function mergeOverlapping(bursts: readonly { words: readonly GramWord[]; phrase:
     const tickets = new Set(lead.phrase.sampleTicketIds);
     const group = grams.filter((g) => !used.has(g.phrase.phrase) && overlap(tickets, g.phrase.sampleTicketIds) >= 0.8);
     for (const g of group) used.add(g.phrase.phrase);
-    const phrase = joinWords(assemble(lead.words, group.map((g) => g.words)));
-    out.set(phrase, { ...lead.phrase, phrase });
+    const words = trimStops(assemble(lead.words, group.map((g) => g.words)), isStop);
+    const key = joinWords(words);
+    out.set(key, { ...lead.phrase, phraseId: key, phrase: joinWords(words, "shown") });
   }
   return out;
+}
+
+/**
+ * An n-gram that straddles a stop phrase and the news (电|反映|接到 in 市民来电反映：接到…, "at the"
+ * before "corner") bursts with the news: words at either end that are, alone or with their
+ * neighbour, a stop phrase are trimmed, unless nothing would be left.
+ */
+function trimStops(words: readonly GramWord[], isStop: (words: readonly GramWord[]) => boolean): readonly GramWord[] {
+  let from = 0;
+  let to = words.length;
+  const stopAt = (i: number, neighbour: number) => isStop([words[i]!]) || (neighbour >= from && neighbour < to && isStop(neighbour > i ? [words[i]!, words[neighbour]!] : [words[neighbour]!, words[i]!]));
+  while (to - from > 1 && stopAt(from, from + 1)) from++;
+  while (to - from > 1 && stopAt(to - 1, to - 2)) to--;
+  return words.slice(from, to);
 }
 
 function overlap(a: ReadonlySet<string>, b: readonly string[]): number {

@@ -11,8 +11,10 @@ const UNSPACED_START = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p
 const UNSPACED_END = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]$/u;
 
 export interface Word {
-  /** Lower-cased, NFKC (full-width ＰＭ２.５ reads PM2.5). */
+  /** Lower-cased and NFKC (full-width ＰＭ２.５ reads pm2.5): what counts. */
   readonly text: string;
+  /** As written, NFKC: what a supervisor reads. */
+  readonly shown: string;
   /** Whether it holds a letter (a number alone is no phrase). */
   readonly letters: boolean;
   /** Whether the next word of a phrase follows it with a space. */
@@ -39,7 +41,7 @@ export function passagesOf(text: string, maxWords: number): Passage[] {
     for (const s of segmenter.segment(piece)) {
       if (s.isWordLike !== true) continue;
       const w = s.segment.toLowerCase();
-      words.push({ text: w, letters: LETTER.test(w), spacedAfter: !UNSPACED_END.test(w), spacedBefore: !UNSPACED_START.test(w), start: s.index, end: s.index + s.segment.length });
+      words.push({ text: w, shown: s.segment, letters: LETTER.test(w), spacedAfter: !UNSPACED_END.test(w), spacedBefore: !UNSPACED_START.test(w), start: s.index, end: s.index + s.segment.length });
       if (--budget === 0) break;
     }
     if (words.length > 0) out.push({ text: piece, words });
@@ -48,8 +50,8 @@ export function passagesOf(text: string, maxWords: number): Passage[] {
 }
 
 /** Words joined as the phrase reads: a space between two spaced words (catch basin), none otherwise (5G基站, 3号楼). */
-export function joinWords(words: readonly Pick<Word, "text" | "spacedAfter" | "spacedBefore">[]): string {
-  let out = words[0]?.text ?? "";
-  for (let i = 1; i < words.length; i++) out += words[i - 1]!.spacedAfter && words[i]!.spacedBefore ? ` ${words[i]!.text}` : words[i]!.text;
+export function joinWords(words: readonly Pick<Word, "text" | "shown" | "spacedAfter" | "spacedBefore">[], form: "text" | "shown" = "text"): string {
+  let out = words[0]?.[form] ?? "";
+  for (let i = 1; i < words.length; i++) out += words[i - 1]!.spacedAfter && words[i]!.spacedBefore ? ` ${words[i]![form]}` : words[i]![form];
   return out;
 }
