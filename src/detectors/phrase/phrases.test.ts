@@ -78,7 +78,7 @@ describe("emerging phrases", () => {
   });
 
   it("holds at most maxTrackedPerDay n-grams of a day, and a burst among evictions keeps its count", () => {
-    const config = { ...DEFAULT_PHRASE_CONFIG, maxTrackedPerDay: 300 };
+    const config = { ...DEFAULT_PHRASE_CONFIG, maxTrackedPerDay: 100 };
     const d = new PhraseDetector(config);
     const random = mulberry32(5);
     const noise = () => Array.from({ length: 8 }, () => String.fromCharCode(0x4e00 + Math.floor(random() * 512))).join("");
@@ -95,7 +95,7 @@ describe("emerging phrases", () => {
       }
     }
     found.push(...d.advance(30));
-    expect(most).toBeLessThanOrEqual(300);
+    expect(most).toBeLessThanOrEqual(100);
     expect(opened(found).map((p) => [p.phrase, p.observed])).toEqual([["接到冒充客服退款诈骗电话", 12]]);
   });
 });
