@@ -266,15 +266,17 @@ function mergeOverlapping(bursts: readonly { words: readonly GramWord[]; phrase:
 
 /**
  * An n-gram that straddles a stop phrase and the news (电|反映|接到 in 市民来电反映：接到…, "at the"
- * before "corner") bursts with the news: words at either end that are, alone or with their
- * neighbour, a stop phrase are trimmed, unless nothing would be left.
+ * before "corner") bursts with the news: words at either end that are, alone or with a neighbour
+ * (the next word in, or the word just trimmed: 举|报 of 举报), a stop phrase are trimmed, unless
+ * nothing would be left.
  */
 function trimStops(words: readonly GramWord[], isStop: (words: readonly GramWord[]) => boolean): readonly GramWord[] {
   let from = 0;
   let to = words.length;
-  const stopAt = (i: number, neighbour: number) => isStop([words[i]!]) || (neighbour >= from && neighbour < to && isStop(neighbour > i ? [words[i]!, words[neighbour]!] : [words[neighbour]!, words[i]!]));
-  while (to - from > 1 && stopAt(from, from + 1)) from++;
-  while (to - from > 1 && stopAt(to - 1, to - 2)) to--;
+  const stopAt = (i: number, inner: number, outer: number, trimmed: boolean) =>
+    isStop([words[i]!]) || isStop(inner > i ? [words[i]!, words[inner]!] : [words[inner]!, words[i]!]) || (trimmed && isStop(outer < i ? [words[outer]!, words[i]!] : [words[i]!, words[outer]!]));
+  while (to - from > 1 && stopAt(from, from + 1, from - 1, from > 0)) from++;
+  while (to - from > 1 && stopAt(to - 1, to - 2, to, to < words.length)) to--;
   return words.slice(from, to);
 }
 
