@@ -146,20 +146,21 @@ export class PhraseDetector {
       for (let i = 0; i < words.length; i++) {
         let chars = 0;
         let letters = false;
+        let gram = "";
         for (let n = 1; n <= c.maxWords && i + n <= words.length; n++) {
           const last = words[i + n - 1]!;
+          // grown word by word, joined as joinWords joins
+          gram = n === 1 ? last.text : words[i + n - 2]!.spacedAfter && last.spacedBefore ? `${gram} ${last.text}` : gram + last.text;
           chars += last.text.length;
           letters ||= last.letters;
           if (chars < c.minChars || !letters) continue;
-          const gramWords = words.slice(i, i + n);
-          const gram = joinWords(gramWords);
           let entry = this.today.get(gram);
           if (entry?.seenIn === observation) continue;
           this.daySketch.add(gram, 1);
           if (entry === undefined) {
             // an evicted n-gram comes back with the day's count so far (the sketch may overcount a little)
             const before = this.evictedToday ? this.daySketch.estimate(gram) - 1 : 0;
-            entry = { words: gramWords.map(({ text, shown, spacedAfter, spacedBefore }) => ({ text, shown, spacedAfter, spacedBefore })), count: before, tickets: [], examples: [], seenIn: 0 };
+            entry = { words: words.slice(i, i + n).map(({ text, shown, spacedAfter, spacedBefore }) => ({ text, shown, spacedAfter, spacedBefore })), count: before, tickets: [], examples: [], seenIn: 0 };
             this.today.set(gram, entry);
           }
           entry.seenIn = observation;
