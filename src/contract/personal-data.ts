@@ -65,6 +65,8 @@ function lettersOnly(hex: string): string {
 }
 
 const PLACEHOLDER = /\[(?:手机号|电话|身份证号|邮箱)\]/g;
+/** Every mark scrubbing leaves in text (scrubText's and scrubQuoted's): text analysis splits there, never reads one as words. */
+export const SCRUB_MARKS = /\[(?:手机号|电话|身份证号|邮箱|数字)\]/g;
 /** Whether scrubText finds a phone or ID number or an e-mail address in the text. */
 export function holdsPersonalData(text: string): boolean {
   const scrubbed = scrubText(text);
