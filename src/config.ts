@@ -1,72 +1,16 @@
 // Configuration: read from the environment in this one place, validated strictly (errors name the
 // variable and what is wrong), frozen and passed down. Nothing else reads process.env.
-import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { SensorError } from "./errors.js";
 import { loadAlertConfig, type AlertConfig } from "./alerts/config.js";
 import { DEFAULT_PERFORMANCE_CONFIG, type PerformanceConfig } from "./performance/config.js";
+import { apiTokens, closeHours, codeList, flag, int, nonEmpty, TIERS, timeZone, type ApiToken } from "./config-fields.js";
+import { readSecretFiles, SECRET_VARIABLES, type SecretFileWarning } from "./secret-files.js";
 
-const int = (min: number, max: number) =>
-  z.coerce
-    .number({ error: "must be a number" })
-    .int("must be a whole number")
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`);
-const nonEmpty = z.string().trim().min(1);
-const timeZone = nonEmpty.refine(isTimeZone, "must be an IANA time zone such as Asia/Shanghai");
+export { API_ROLES, type ApiRole, type ApiToken } from "./config-fields.js";
+export type { SecretFileWarning } from "./secret-files.js";
 
-const flag = z.enum(["true", "false", "1", "0"], { error: "must be true or false" }).transform((v) => v === "true" || v === "1");
-/** Comma-separated category code prefixes, e.g. `03,07.02`. */
-const codeList = z.string().transform((v, ctx) => {
-  const codes = v.split(",").map((c) => c.trim()).filter((c) => c !== "");
-  for (const code of codes) if (!/^[0-9A-Za-z.]+$/.test(code)) ctx.addIssue({ code: "custom", message: `"${code}" is not a category code (digits, letters and dots)` });
-  return codes;
-});
-const TIERS = ["emergency", "utility", "general", "complex"] as const;
-/** Close deadlines per SLA tier in hours: `emergency=2,utility=24,general=168,complex=360` (tiers left out keep their default). */
-const closeHours = z.string().transform((v, ctx) => {
-  const hours: Record<string, number> = { emergency: 2, utility: 24, general: 7 * 24, complex: 15 * 24 };
-  for (const part of v.split(",").map((p) => p.trim()).filter((p) => p !== "")) {
-    const [tier, value] = part.split("=").map((x) => x.trim());
-    const n = Number(value);
-    if (!TIERS.includes(tier as (typeof TIERS)[number]) || !(n > 0)) {
-      ctx.addIssue({ code: "custom", message: `"${part}" must be tier=hours with tier one of ${TIERS.join(", ")} and hours > 0` });
-    } else hours[tier as string] = n;
-  }
-  return hours as Record<(typeof TIERS)[number], number>;
-});
-
-/** Roles of API bearer tokens: admin may do what ingest and read may. */
-export const API_ROLES = ["ingest", "read", "admin"] as const;
-export type ApiRole = (typeof API_ROLES)[number];
-export interface ApiToken {
-  readonly name: string;
-  readonly role: ApiRole;
-  readonly token: string;
-}
-/**
- * `name:role:token` entries separated by commas or newlines. Problems name the entry by its
- * number, never by its text: the text holds a secret.
- */
-const apiTokens = z.string().transform((v, ctx) => {
-  const tokens: ApiToken[] = [];
-  const entries = v.split(/[,\n]/).map((e) => e.trim()).filter((e) => e !== "" && !e.startsWith("#"));
-  entries.forEach((entry, i) => {
-    const [name = "", role = "", ...rest] = entry.split(":");
-    const token = rest.join(":");
-    const problem =
-      !/^[A-Za-z0-9_.-]{1,64}$/.test(name) ? "its name must be 1-64 letters, digits, _ . -"
-      : !(API_ROLES as readonly string[]).includes(role) ? `its role must be one of ${API_ROLES.join(", ")}`
-      : token.length < 16 ? "its token must be at least 16 characters"
-      : /\s/.test(token) ? "its token must not contain spaces"
-      : tokens.some((t) => t.name === name) ? "its name is used by an earlier entry"
-      : undefined;
-    if (problem !== undefined) ctx.addIssue({ code: "custom", message: `entry ${i + 1} (of name:role:token) is invalid: ${problem}` });
-    else tokens.push({ name, role: role as ApiRole, token });
-  });
-  return tokens;
-});
 
 /** Every environment variable the worker reads, with its default. The README's table mirrors this. */
 export const envSchema = z.strictObject({
@@ -152,9 +96,6 @@ export const envSchema = z.strictObject({
 /** Variables with our prefixes that belong to other tools (Kafka's scripts) and may share the environment. */
 const FOREIGN_VARIABLES: ReadonlySet<string> = new Set(["KAFKA_HOME", "KAFKA_HEAP_OPTS", "KAFKA_OPTS", "KAFKA_JVM_PERFORMANCE_OPTS", "KAFKA_LOG4J_OPTS", "KAFKA_JMX_OPTS", "KAFKA_DEBUG"]);
 
-/** Variables whose value is a secret: they may also be given as `<NAME>_FILE`, and are never printed. */
-const SECRET_VARIABLES = ["HOTLINE_CALLER_HASH_KEY", "HOTLINE_CALLER_HASH_KEY_PREVIOUS", "KAFKA_SASL_PASSWORD", "CLICKHOUSE_PASSWORD", "HOTLINE_API_TOKENS"] as const;
-
 export interface KafkaConfig {
   readonly brokers: string;
   readonly topic: string;
@@ -176,14 +117,6 @@ export interface ClickHouseConfig {
   readonly requestTimeoutMs: number;
   /** Migrations generate ON CLUSTER, Replicated and Distributed DDL for this cluster (README, "ClickHouse cluster"). */
   readonly cluster: string | undefined;
-}
-
-/** A secret file that others than its owner can read: logged at start (README, "Configuration"). */
-export interface SecretFileWarning {
-  readonly variable: string;
-  readonly file: string;
-  /** The permission bits, e.g. "0644". */
-  readonly mode: string;
 }
 
 export interface Config {
@@ -247,38 +180,12 @@ export interface ConfigOverrides {
   readonly dataDir?: string;
 }
 
-/**
- * Reads `*_FILE` variants of secrets into their plain names. A missing or empty file is a
- * configuration error; a file that group or others can read is a warning, or an error when
- * HOTLINE_SECRET_FILES_STRICT is on.
- */
+/** The environment with `*_FILE` secrets read into their plain names (secret-files.ts). */
 function resolveSecretFiles(env: Readonly<Record<string, string | undefined>>, problems: string[], warnings: SecretFileWarning[]): Record<string, string | undefined> {
   const resolved: Record<string, string | undefined> = {};
   for (const key of Object.keys(envSchema.shape)) resolved[key] = env[key];
   const strict = envSchema.shape.HOTLINE_SECRET_FILES_STRICT.safeParse(env["HOTLINE_SECRET_FILES_STRICT"] || undefined).data === true;
-  for (const name of SECRET_VARIABLES) {
-    const variable = `${name}_FILE`;
-    const file = env[variable];
-    if (file === undefined || file === "") continue;
-    if (env[name] !== undefined) problems.push(`${name} and ${variable} are both set: keep one`);
-    let content: string;
-    let mode: number;
-    try {
-      content = readFileSync(file, "utf8").trim();
-      mode = statSync(file).mode & 0o777;
-    } catch (error) {
-      problems.push(`${variable}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-      continue;
-    }
-    // An empty file is a deployment mistake (a secret not mounted yet), never a request for a default.
-    if (content === "") problems.push(`${variable}: ${file} is empty: write the secret into it, or unset ${variable}`);
-    else resolved[name] = content;
-    if ((mode & 0o077) !== 0) {
-      const warning = { variable, file, mode: `0${mode.toString(8)}` };
-      if (strict) problems.push(`${variable}: ${file} can be read by group or others (mode ${warning.mode}): run chmod 600 ${file} (HOTLINE_SECRET_FILES_STRICT is on)`);
-      else warnings.push(warning);
-    }
-  }
+  Object.assign(resolved, readSecretFiles(env, strict, problems, warnings));
   return resolved;
 }
 
@@ -451,15 +358,6 @@ export function describeConfig(config: Config): Record<string, unknown> {
       REDACTED_KEYS.has(key) && value !== undefined && value !== "" ? "[redacted]" : value,
     ),
   ) as Record<string, unknown>;
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function deepFreeze<T>(value: T): T {
